@@ -1,0 +1,17 @@
+//! inkan: scans in, searchable PDFs and a search index out.
+//!
+//! # Layout
+//! In pipeline order:
+//! - `decode`: file bytes → [`PageImage`]s (PNG, JPEG, multi-page TIFF, scanner PDFs).
+//! - `seal`: finds seal impressions on a page; suppresses their ink before OCR.
+//! - `ocr`: the [`OcrEngine`] trait and tesseract behind it.
+//! - `pdf`: the searchable PDF (original image + invisible text layer).
+//! - `geom`: pixel and point rectangles, and the one conversion between them.
+
+pub mod geom;
+pub mod ocr;
+pub mod page;
+pub mod pdf;
+pub mod seal;
+
+pub use page::{ColorMode, Original, PageImage};

@@ -1,0 +1,37 @@
+//! OCR: the [`OcrEngine`] trait and the text it returns. The tesseract
+//! implementation lives in `tesseract.rs`; nothing else touches tesseract.
+
+use crate::geom::PxRect;
+use crate::page::PageImage;
+
+/// One line of recognised text with its box on the page image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrLine {
+    /// The line's text, NFKC-normalised, no spaces between CJK characters.
+    pub text: String,
+    /// The line's box in page-image pixels.
+    pub bbox: PxRect,
+    /// Mean word confidence, 0–100.
+    pub confidence: f32,
+}
+
+/// The recognised text of one page, line by line in reading order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OcrPage {
+    /// Lines in reading order; never contains an empty line.
+    pub lines: Vec<OcrLine>,
+}
+
+impl OcrPage {
+    /// The page's text: lines joined by `\n`.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&l.text);
+        }
+        out
+    }
+}
