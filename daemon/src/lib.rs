@@ -15,3 +15,5 @@ pub mod pdf;
 pub mod seal;
 
 pub use page::{ColorMode, Original, PageImage};
+pub mod decode;
+mod pix;

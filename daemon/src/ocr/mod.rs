@@ -1,6 +1,10 @@
 //! OCR: the [`OcrEngine`] trait and the text it returns. The tesseract
 //! implementation lives in `tesseract.rs`; nothing else touches tesseract.
 
+mod tesseract;
+
+pub use self::tesseract::TesseractEngine;
+
 use crate::geom::PxRect;
 use crate::page::PageImage;
 
@@ -34,4 +38,30 @@ impl OcrPage {
         }
         out
     }
+}
+
+/// Why OCR failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcrError {
+    /// The engine could not start (missing language data, usually).
+    #[error("cannot start OCR for languages {languages}: {reason}")]
+    Init {
+        /// The language string, e.g. `jpn+eng`.
+        languages: String,
+        /// What tesseract said.
+        reason: String,
+    },
+    /// Recognition of a page failed.
+    #[error("OCR failed: {0}")]
+    Recognize(String),
+}
+
+/// Something that turns a page image into lines of text.
+///
+/// An engine is used from one thread at a time; make one per worker.
+pub trait OcrEngine: Send {
+    /// Recognises the text of `page`. An empty page gives an empty `OcrPage`,
+    /// not an error; an error means the engine could not process the page.
+    fn recognize(&mut self, page: &PageImage) -> Result<OcrPage, OcrError>;
 }
