@@ -15,5 +15,6 @@ pub mod pdf;
 pub mod seal;
 
 pub use page::{ColorMode, Original, PageImage};
+pub mod analyse;
 pub mod decode;
 mod pix;
