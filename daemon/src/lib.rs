@@ -8,6 +8,7 @@
 //! - `pdf`: the searchable PDF (original image + invisible text layer).
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
+pub mod eval;
 pub mod geom;
 pub mod ocr;
 pub mod page;

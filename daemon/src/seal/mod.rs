@@ -1,12 +1,38 @@
 //! Seal impressions (hanko, company seals, date seals): detection on a decoded
 //! page, and suppression of their ink before OCR.
 //!
-//! STUB — being written; the public shape below is the contract the pipeline uses.
+//! # Method
+//! The detector never looks at full-resolution pixels twice. One pass
+//! reduces the page to about 150 dpi and marks the pixels that could be seal
+//! ink, differently per scan mode ([`mask`]):
+//! - colour: redness `R − max(G,B)` of each block, above a threshold that
+//!   follows the paper's own redness (yellowed paper stays out);
+//! - gray: the band between text black and paper white (the red became
+//!   mid-gray), minus the halo around black strokes;
+//! - bilevel: blocks that are at least a third black (seals are black too).
+//!
+//! Thin straight lines longer than 12 mm (table rules, dropout form boxes)
+//! are erased, the rest is labelled into connected components ([`label`]),
+//! nearby components are grouped (a ring and the name inside it), and each
+//! group of seal size (6.5–45 mm) is measured ([`features`]): ring coverage
+//! of the inscribed ellipse, inked corners versus empty corners, frame side
+//! coverage, inner fill, and red ink around the box. Round/oval seals need a
+//! closed ring, empty corners and something inside; square seals need four
+//! inked sides and a filled inside. Solid shapes, wide boxes (text stamps,
+//! titles) and rings with nothing in them (pen circles, page numbers) are
+//! rejected. docs/SEALS.md has the numbers.
 
+mod features;
+mod label;
+mod mask;
+
+use image::{DynamicImage, GrayImage, RgbImage};
 use serde::Serialize;
 
 use crate::geom::PxRect;
-use crate::page::PageImage;
+use crate::page::{ColorMode, Original, PageImage};
+
+pub use features::Features;
 
 /// Outline of a seal impression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,13 +75,397 @@ pub struct Seal {
     pub confidence: f32,
 }
 
+/// A box the detector considered, with what it measured; for tuning and
+/// evaluation tools.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The box in page-image pixels.
+    pub bbox: PxRect,
+    /// The measurements.
+    pub features: Features,
+    /// The verdict: `Some` when the box is reported as a seal.
+    pub seal: Option<Seal>,
+}
+
 /// Finds the seal impressions on a page.
-pub fn detect_seals(_page: &PageImage) -> Vec<Seal> {
-    Vec::new()
+pub fn detect_seals(page: &PageImage) -> Vec<Seal> {
+    candidates(page).into_iter().filter_map(|c| c.seal).collect()
+}
+
+/// Every candidate box of seal size with its features and verdict; seals
+/// that lie inside a more confident seal are dropped.
+pub fn candidates(page: &PageImage) -> Vec<Candidate> {
+    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
+    let (mut map, color) = match page.mode {
+        ColorMode::Color => (with_rgb(&page.pixels, |img| mask::color_map(img, dpi)), SealColor::Red),
+        ColorMode::Gray => (with_luma(&page.pixels, |img| mask::gray_map(img, dpi)), SealColor::Gray),
+        ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
+    };
+    let ppm = map.ppm;
+    let max_thick = ((0.45 * ppm).round() as usize).max(2);
+    mask::remove_thin_lines(&mut map.mask, map.w, map.h, (12.0 * ppm) as usize, max_thick);
+    let min_area = match color {
+        SealColor::Red => 3,
+        _ => ((0.25 * ppm * ppm) as usize).max(4),
+    };
+    let comps = label::components(&map.mask, map.w, map.h, min_area);
+    let groups = match color {
+        SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
+        SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
+        // Bilevel: text is the same ink; grouping would glue seals to it.
+        SealColor::Black => comps,
+    };
+    let (lo, hi) = ((6.0 * ppm) as usize, (46.0 * ppm) as usize);
+    let f = map.factor;
+    let mut out: Vec<Candidate> = groups
+        .iter()
+        .filter(|g| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi)
+        .map(|g| {
+            let b = g.bbox;
+            let features = features::measure(&map, &b);
+            let bbox = PxRect::new(
+                b.x0 as u32 * f,
+                b.y0 as u32 * f,
+                (b.x1 as u32 * f).min(page.width()),
+                (b.y1 as u32 * f).min(page.height()),
+            );
+            let seal = features::classify(&features, color).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
+            Candidate { bbox, features, seal }
+        })
+        .collect();
+    // A seal inside another (the inner ring of a company seal in a bilevel
+    // scan) is part of it.
+    let seals: Vec<(PxRect, f32)> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| (s.bbox, s.confidence))).collect();
+    for c in out.iter_mut() {
+        if let Some(s) = &c.seal {
+            let inside = seals.iter().any(|(o, conf)| {
+                *o != s.bbox && contains(o, &s.bbox) && (*conf >= s.confidence || o.width() > s.bbox.width())
+            });
+            if inside {
+                c.seal = None;
+            }
+        }
+    }
+    out
+}
+
+fn contains(outer: &PxRect, inner: &PxRect) -> bool {
+    let ix0 = outer.x0.max(inner.x0);
+    let iy0 = outer.y0.max(inner.y0);
+    let ix1 = outer.x1.min(inner.x1);
+    let iy1 = outer.y1.min(inner.y1);
+    if ix1 <= ix0 || iy1 <= iy0 {
+        return false;
+    }
+    let inter = (ix1 - ix0) as u64 * (iy1 - iy0) as u64;
+    inter * 10 >= inner.width() as u64 * inner.height() as u64 * 8
+}
+
+fn with_rgb<T>(img: &DynamicImage, f: impl FnOnce(&RgbImage) -> T) -> T {
+    match img {
+        DynamicImage::ImageRgb8(i) => f(i),
+        other => f(&other.to_rgb8()),
+    }
+}
+
+fn with_luma<T>(img: &DynamicImage, f: impl FnOnce(&GrayImage) -> T) -> T {
+    match img {
+        DynamicImage::ImageLuma8(i) => f(i),
+        other => f(&other.to_luma8()),
+    }
 }
 
 /// Returns the page with the seals' ink suppressed so that text printed under
 /// a seal can be read, or `None` when there is nothing to suppress.
-pub fn suppress_seal_ink(_page: &PageImage, _seals: &[Seal]) -> Option<PageImage> {
-    None
+///
+/// Colour: inside each seal's box, strongly red pixels become paper white
+/// and the rest take their red channel as gray (red ink is bright in the red
+/// channel, black text is dark in all three). Gray: inside each box, pixels
+/// lighter than the midpoint between text black and seal gray become white.
+/// Bilevel: the seal is as black as the text; `None`.
+pub fn suppress_seal_ink(page: &PageImage, seals: &[Seal]) -> Option<PageImage> {
+    if seals.is_empty() {
+        return None;
+    }
+    let pixels = match (&page.mode, &page.pixels) {
+        (ColorMode::Color, DynamicImage::ImageRgb8(img)) => {
+            let mut img = img.clone();
+            for s in seals {
+                let b = grow(&s.bbox, img.width(), img.height());
+                for y in b.y0..b.y1 {
+                    for x in b.x0..b.x1 {
+                        let p = img.get_pixel_mut(x, y);
+                        let [r, g, bl] = p.0;
+                        let red = r.saturating_sub(g.max(bl));
+                        let v = if red > 60 { 255 } else { r.saturating_add(red / 2) };
+                        p.0 = [v, v, v];
+                    }
+                }
+            }
+            DynamicImage::ImageRgb8(img)
+        }
+        (ColorMode::Gray, DynamicImage::ImageLuma8(img)) => {
+            let mut img = img.clone();
+            let mut hist = [0u32; 256];
+            img.pixels().step_by(7).for_each(|p| hist[p.0[0] as usize] += 1);
+            let n: u32 = hist.iter().sum();
+            let q = |f: f32| {
+                let mut acc = 0;
+                hist.iter().position(|&c| {
+                    acc += c;
+                    acc as f32 > n as f32 * f
+                }).unwrap_or(255) as f32
+            };
+            let (black, paper) = (q(0.005), q(0.8));
+            let cut = (black + 0.33 * (paper - black)) as u8;
+            for s in seals {
+                let b = grow(&s.bbox, img.width(), img.height());
+                for y in b.y0..b.y1 {
+                    for x in b.x0..b.x1 {
+                        let p = img.get_pixel_mut(x, y);
+                        if p.0[0] > cut {
+                            p.0[0] = paper as u8;
+                        }
+                    }
+                }
+            }
+            DynamicImage::ImageLuma8(img)
+        }
+        _ => return None,
+    };
+    Some(PageImage { pixels, mode: page.mode, dpi: page.dpi, dpi_from_file: page.dpi_from_file, original: Original::None })
+}
+
+/// A seal box grown by 4 % on each side (the bbox is measured at ~150 dpi).
+fn grow(b: &PxRect, w: u32, h: u32) -> PxRect {
+    let mx = b.width() / 25 + 2;
+    let my = b.height() / 25 + 2;
+    PxRect::new(b.x0.saturating_sub(mx), b.y0.saturating_sub(my), (b.x1 + mx).min(w), (b.y1 + my).min(h))
+}
+
+/// Times [`detect_seals`] on a synthetic 300-dpi A4 colour page (2480×3508)
+/// with text-like black strokes, one red seal and one red rule; returns the
+/// mean over `runs` in milliseconds. For docs/BENCHMARKS.md.
+pub fn bench_a4(runs: u32) -> f64 {
+    let page = tests_support::a4_page();
+    let t = std::time::Instant::now();
+    let mut n = 0;
+    for _ in 0..runs.max(1) {
+        n += detect_seals(&page).len();
+    }
+    assert!(n > 0, "the benchmark page has a seal");
+    t.elapsed().as_secs_f64() * 1000.0 / runs.max(1) as f64
+}
+
+#[doc(hidden)]
+pub mod tests_support {
+    //! Synthetic pages for unit tests and the benchmark.
+    use image::{Rgb, RgbImage};
+
+    use crate::page::{ColorMode, Original, PageImage};
+
+    /// Ink density 0–1 of a seal-like drawing at `(x, y)` relative to its centre.
+    pub type Drawing = dyn Fn(f32, f32) -> f32;
+
+    /// A round seal of radius `r`: ring of thickness `t` plus a kanji-like cross inside.
+    pub fn round_seal(r: f32, t: f32) -> Box<Drawing> {
+        Box::new(move |x, y| {
+            let d = (x * x + y * y).sqrt();
+            let ring = d <= r && d >= r - t;
+            let inside = d < r - 2.0 * t;
+            let glyph = inside
+                && ((x.abs() < t * 0.8 && y.abs() < r * 0.6)
+                    || ((y - r * 0.3).abs() < t * 0.7 && x.abs() < r * 0.5)
+                    || ((y + r * 0.25).abs() < t * 0.7 && x.abs() < r * 0.45));
+            (ring || glyph) as u8 as f32
+        })
+    }
+
+    /// A square seal of half-size `s`: frame of thickness `t` and a 3×3 grid of small glyph blocks.
+    pub fn square_seal(s: f32, t: f32) -> Box<Drawing> {
+        Box::new(move |x, y| {
+            let frame = (x.abs() <= s && y.abs() <= s) && (x.abs() >= s - t || y.abs() >= s - t);
+            let inner = s - 2.0 * t;
+            let cell = 2.0 * inner / 3.0;
+            let glyph = x.abs() < inner && y.abs() < inner && {
+                let gx = ((x + inner) / cell).fract();
+                let gy = ((y + inner) / cell).fract();
+                ((gx - 0.5).abs() < 0.1 && (0.15..0.85).contains(&gy)) || ((gy - 0.5).abs() < 0.1 && (0.15..0.85).contains(&gx))
+                    || ((gy - 0.2).abs() < 0.08 && (0.15..0.85).contains(&gx))
+            };
+            (frame || glyph) as u8 as f32
+        })
+    }
+
+    /// Paints `draw` centred at `(cx, cy)` in `ink` (multiplied onto the page).
+    pub fn paint(img: &mut RgbImage, cx: f32, cy: f32, half: f32, ink: [u8; 3], draw: &Drawing) {
+        let (x0, x1) = ((cx - half - 2.0).max(0.0) as u32, ((cx + half + 2.0) as u32).min(img.width()));
+        let (y0, y1) = ((cy - half - 2.0).max(0.0) as u32, ((cy + half + 2.0) as u32).min(img.height()));
+        for y in y0..y1 {
+            for x in x0..x1 {
+                let a = draw(x as f32 - cx, y as f32 - cy);
+                if a > 0.0 {
+                    let p = img.get_pixel_mut(x, y);
+                    for c in 0..3 {
+                        p.0[c] = (p.0[c] as f32 * (1.0 - a + a * ink[c] as f32 / 255.0)) as u8;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lines of black "text": 3.5 mm glyph boxes of strokes, like 10.5 pt type at 300 dpi.
+    pub fn text_lines(img: &mut RgbImage, x0: u32, y0: u32, lines: u32, chars: u32) {
+        for l in 0..lines {
+            for c in 0..chars {
+                let gx = x0 + c * 46;
+                let gy = y0 + l * 72;
+                for y in gy..gy + 41 {
+                    for x in gx..gx + 41 {
+                        let (dx, dy) = (x - gx, y - gy);
+                        let stroke = dx % 13 < 4 || (dy % 14 < 3 && (c + l) % 2 == 0) || dy < 3;
+                        if stroke && x < img.width() && y < img.height() {
+                            img.put_pixel(x, y, Rgb([25, 25, 25]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A 300-dpi A4 colour page: slightly yellow paper, text, one red seal
+    /// (over text), one red table rule.
+    pub fn a4_page() -> PageImage {
+        let mut img = RgbImage::from_pixel(2480, 3508, Rgb([245, 240, 225]));
+        text_lines(&mut img, 250, 300, 40, 40);
+        paint(&mut img, 1800.0, 2700.0, 110.0, [215, 70, 55], &*round_seal(105.0, 9.0));
+        for x in 250..2200 {
+            for y in 3200..3204 {
+                img.put_pixel(x, y, Rgb([210, 30, 40]));
+            }
+        }
+        page(img, ColorMode::Color)
+    }
+
+    /// Wraps pixels in a 300-dpi page of the given mode (gray and bilevel are converted).
+    pub fn page(img: RgbImage, mode: ColorMode) -> PageImage {
+        let pixels = match mode {
+            ColorMode::Color => image::DynamicImage::ImageRgb8(img),
+            ColorMode::Gray => image::DynamicImage::ImageLuma8(image::DynamicImage::ImageRgb8(img).to_luma8()),
+            ColorMode::Bilevel => {
+                let mut g = image::DynamicImage::ImageRgb8(img).to_luma8();
+                g.pixels_mut().for_each(|p| p.0[0] = if p.0[0] < 160 { 0 } else { 255 });
+                image::DynamicImage::ImageLuma8(g)
+            }
+        };
+        PageImage { pixels, mode, dpi: (300.0, 300.0), dpi_from_file: true, original: Original::None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    const PAPER: Rgb<u8> = Rgb([246, 242, 230]);
+    const VERMILION: [u8; 3] = [215, 70, 55];
+
+    fn blank() -> RgbImage {
+        RgbImage::from_pixel(900, 900, PAPER)
+    }
+
+    fn one(seals: Vec<Seal>) -> Seal {
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        seals.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn red_ring_is_a_round_red_seal() {
+        let mut img = blank();
+        // 15 mm at 300 dpi ≈ 177 px across.
+        paint(&mut img, 450.0, 450.0, 90.0, VERMILION, &*round_seal(88.0, 8.0));
+        let s = one(detect_seals(&page(img, ColorMode::Color)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Red));
+        assert!(s.bbox.iou(&PxRect::new(362, 362, 538, 538)) > 0.8, "{:?}", s.bbox);
+        assert!(s.confidence > 0.7);
+    }
+
+    #[test]
+    fn red_square_frame_with_grid_is_square() {
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 130.0, VERMILION, &*square_seal(125.0, 12.0));
+        let s = one(detect_seals(&page(img, ColorMode::Color)));
+        assert_eq!(s.shape, SealShape::Square);
+    }
+
+    #[test]
+    fn red_rule_is_not_a_seal() {
+        let mut img = blank();
+        for x in 50..850 {
+            for y in 400..405 {
+                img.put_pixel(x, y, Rgb([210, 30, 40]));
+            }
+        }
+        assert!(detect_seals(&page(img, ColorMode::Color)).is_empty());
+    }
+
+    #[test]
+    fn black_text_is_not_a_seal() {
+        let mut img = blank();
+        text_lines(&mut img, 50, 50, 10, 17);
+        for mode in [ColorMode::Color, ColorMode::Gray, ColorMode::Bilevel] {
+            assert!(detect_seals(&page(img.clone(), mode)).is_empty(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn gray_ring_on_a_gray_page_is_round_gray() {
+        let mut img = blank();
+        text_lines(&mut img, 50, 50, 3, 17);
+        paint(&mut img, 450.0, 550.0, 90.0, VERMILION, &*round_seal(88.0, 8.0));
+        let s = one(detect_seals(&page(img, ColorMode::Gray)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Gray));
+    }
+
+    #[test]
+    fn bilevel_ring_is_round_black() {
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 90.0, [40, 40, 40], &*round_seal(88.0, 8.0));
+        let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
+        assert!(s.confidence < 0.9);
+    }
+
+    #[test]
+    fn empty_ring_is_a_pen_circle_not_a_seal() {
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 90.0, VERMILION, &*Box::new(|x: f32, y: f32| {
+            let d = (x * x + y * y).sqrt();
+            (d <= 88.0 && d >= 82.0) as u8 as f32
+        }));
+        assert!(detect_seals(&page(img, ColorMode::Color)).is_empty());
+    }
+
+    #[test]
+    fn suppression_whitens_red_and_keeps_black() {
+        let mut img = blank();
+        text_lines(&mut img, 380, 430, 1, 3);
+        paint(&mut img, 450.0, 450.0, 90.0, VERMILION, &*round_seal(88.0, 8.0));
+        let p = page(img, ColorMode::Color);
+        let seals = detect_seals(&p);
+        let out = suppress_seal_ink(&p, &seals).expect("colour pages are suppressed");
+        let o = out.pixels.to_rgb8();
+        assert!(o.get_pixel(450 - 85, 450).0[1] > 200, "ring pixel became light");
+        assert!(o.get_pixel(381, 440).0[0] < 80, "text under the seal stays dark");
+        assert!(suppress_seal_ink(&page(blank(), ColorMode::Bilevel), &seals).is_none());
+    }
+
+    /// `cargo test --release -p inkan --lib seal::tests::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn bench() {
+        let ms = bench_a4(20);
+        println!("detect_seals on a 2480×3508 colour page: {ms:.1} ms");
+    }
 }

@@ -1,0 +1,69 @@
+//! Runs the seal evaluation on a corpus from `scripts/seal_corpus.py`.
+//!
+//! ```text
+//! cargo run --release -p inkan --example seal_eval -- /tmp/seals/heldout
+//! SEAL_CORPUS=/tmp/seals/tune cargo run --release -p inkan --example seal_eval -- --dump
+//! ```
+//! `--dump` also prints, for tuning, the features of every false positive
+//! and of the best candidate near every missed seal.
+
+use std::path::PathBuf;
+
+use inkan::eval::{load_page, load_truth, match_seals, run_eval};
+use inkan::seal::candidates;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dump = args.iter().any(|a| a == "--dump");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .or_else(|| std::env::var("SEAL_CORPUS").ok())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            eprintln!("usage: seal_eval [--dump] CORPUS_DIR (or SEAL_CORPUS=DIR)");
+            std::process::exit(2);
+        });
+    if dump {
+        dump_errors(&dir);
+    }
+    match run_eval(&dir, None) {
+        Ok(rep) => print!("{rep}"),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn dump_errors(dir: &std::path::Path) {
+    let truth = load_truth(dir).expect("truth.jsonl");
+    for t in &truth {
+        let Ok(page) = load_page(dir, t) else { continue };
+        let cands = candidates(&page);
+        let dets: Vec<_> = cands.iter().filter_map(|c| c.seal.clone()).collect();
+        let m = match_seals(&dets, &t.seals);
+        for (d, mm) in dets.iter().zip(&m) {
+            if mm.is_none() {
+                let c = cands.iter().find(|c| c.bbox == d.bbox).unwrap();
+                let neg = t.negatives.iter().find(|n| inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]).iou(&d.bbox) > 0.1).map(|n| n.kind.as_str()).unwrap_or("?");
+                println!("FP {} {} {:?} {:?} neg={neg} conf={:.2} {:?}", t.file, t.mode, d.bbox, d.shape, d.confidence, c.features);
+            }
+        }
+        for (j, s) in t.seals.iter().enumerate() {
+            if m.contains(&Some(j)) {
+                continue;
+            }
+            let tb = inkan::geom::PxRect::new(s.bbox[0], s.bbox[1], s.bbox[2], s.bbox[3]);
+            let best = cands.iter().max_by(|a, b| a.bbox.iou(&tb).total_cmp(&b.bbox.iou(&tb)));
+            match best {
+                Some(c) if c.bbox.iou(&tb) > 0.0 => println!(
+                    "FN {} {} {} faded={} truth={:?} cand={:?} iou={:.2} {:?}",
+                    t.file, t.mode, s.shape, s.faded, s.bbox, c.bbox, c.bbox.iou(&tb), c.features
+                ),
+                _ => println!("FN {} {} {} faded={} truth={:?} no candidate", t.file, t.mode, s.shape, s.faded, s.bbox),
+            }
+        }
+    }
+}

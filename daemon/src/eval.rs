@@ -1,0 +1,553 @@
+//! Evaluation of seal detection (and, given an OCR function, of text under
+//! seals) on a corpus made by `scripts/seal_corpus.py`.
+//!
+//! The corpus directory holds page images and `truth.jsonl` (one JSON object
+//! per page: file, mode, dpi, seal boxes, hard-negative boxes, text lines;
+//! the script's docstring describes it). [`run_eval`] decodes every page,
+//! runs [`detect_seals`] on it, and returns an [`EvalReport`] whose
+//! `Display` is the human-readable summary.
+//!
+//! A detection matches a true seal when their boxes overlap with IoU ≥ 0.5
+//! (≥ 0.3 for a faded or partial seal); matching is one-to-one, best IoU
+//! first.
+//!
+//! Decoding: pages are read with the `image` crate here (PNG, JPEG, TIFF incl.
+//! G4), converted to the page mode the truth file states, at the truth's dpi.
+//! PDF pages are read from their PNG fallback. TODO: switch to
+//! `crate::decode::decode_file` once it has settled, so that the evaluation
+//! also covers the production decode path (PDF included).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use image::{DynamicImage, GenericImageView};
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::geom::PxRect;
+use crate::page::{ColorMode, Original, PageImage};
+use crate::seal::{detect_seals, suppress_seal_ink, Seal};
+
+/// Why an evaluation could not run at all. (A page that fails to decode is
+/// counted in the report instead.)
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// `truth.jsonl` could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of `truth.jsonl` is not a page record.
+    #[error("{path} line {line}: {source}")]
+    Truth {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// The cause.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// One page of the corpus as the generator describes it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthPage {
+    /// Image file name, relative to the corpus directory.
+    pub file: String,
+    /// For PDF pages: the same page as PNG.
+    #[serde(default)]
+    pub fallback: Option<String>,
+    /// Document id (a document may have several pages).
+    pub doc: String,
+    /// `color`, `gray` or `bilevel`.
+    pub mode: String,
+    /// Scan resolution.
+    pub dpi: f32,
+    /// True seals.
+    pub seals: Vec<TruthSeal>,
+    /// Hard negatives.
+    #[serde(default)]
+    pub negatives: Vec<TruthNegative>,
+    /// Printed text lines.
+    #[serde(default)]
+    pub lines: Vec<TruthLine>,
+}
+
+/// A true seal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthSeal {
+    /// `[x0, y0, x1, y1]` pixels, exclusive ends.
+    pub bbox: [u32; 4],
+    /// `round`, `oval`, `square`, …
+    pub shape: String,
+    /// Faded or partly inked: matched at IoU ≥ 0.3.
+    #[serde(default)]
+    pub faded: bool,
+}
+
+/// A hard negative: something seal-like that is not a seal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthNegative {
+    /// `red_logo`, `text_stamp`, `red_pen`, …
+    pub kind: String,
+    /// Its box.
+    pub bbox: [u32; 4],
+}
+
+/// A printed line of text.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TruthLine {
+    /// The text as printed.
+    pub text: String,
+    /// Its box.
+    pub bbox: [u32; 4],
+    /// Whether a seal covers part of it.
+    #[serde(default)]
+    pub under_seal: bool,
+}
+
+fn rect(b: &[u32; 4]) -> PxRect {
+    PxRect::new(b[0], b[1], b[2], b[3])
+}
+
+/// Detection counts for one scan mode.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// Pages.
+    pub pages: usize,
+    /// Detections matching a true seal.
+    pub tp: usize,
+    /// Detections matching nothing.
+    pub fp: usize,
+    /// True seals not found.
+    pub fn_: usize,
+    /// Matched seals whose shape was also right.
+    pub shape_ok: usize,
+    /// Faded/partial true seals, and how many were found.
+    pub faded: (usize, usize),
+}
+
+impl Counts {
+    /// TP / (TP + FP); 1 when nothing was detected.
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// TP / (TP + FN); 1 when there was nothing to find.
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 1.0 } else { a as f64 / b as f64 }
+}
+
+/// Character error rates under seals, filled when an OCR function is given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CerReport {
+    /// Lines under a seal that were read.
+    pub lines: usize,
+    /// Reference characters in those lines.
+    pub chars: usize,
+    /// Edit distance summed over lines, OCR of the page as scanned.
+    pub errors_raw: usize,
+    /// Edit distance summed over lines, OCR after [`suppress_seal_ink`].
+    pub errors_suppressed: usize,
+    /// Seal boxes with no printed text under them that were read.
+    pub seal_crops: usize,
+    /// Characters OCR produced from those seal crops (junk), as scanned.
+    pub junk_raw: usize,
+    /// The same after suppression.
+    pub junk_suppressed: usize,
+}
+
+/// What [`run_eval`] measured.
+#[derive(Debug, Clone, Default)]
+pub struct EvalReport {
+    /// The corpus directory.
+    pub corpus: PathBuf,
+    /// Per scan mode (`color`, `gray`, `bilevel`).
+    pub modes: BTreeMap<String, Counts>,
+    /// Documents: (true positive, false positive, false negative, true negative)
+    /// for "has at least one seal" (needs re-approval).
+    pub docs: (usize, usize, usize, usize),
+    /// Per hard-negative kind: (count, flagged by an unmatched detection).
+    pub negatives: BTreeMap<String, (usize, usize)>,
+    /// Milliseconds spent in `detect_seals`, per page.
+    pub times_ms: Vec<f64>,
+    /// Milliseconds per 300-dpi page.
+    pub times_300_ms: Vec<f64>,
+    /// Pages that could not be decoded: (file, reason).
+    pub failed: Vec<(String, String)>,
+    /// Text under seals; `None` without OCR.
+    pub cer: Option<CerReport>,
+}
+
+impl EvalReport {
+    /// All modes together.
+    pub fn total(&self) -> Counts {
+        let mut t = Counts::default();
+        for c in self.modes.values() {
+            t.pages += c.pages;
+            t.tp += c.tp;
+            t.fp += c.fp;
+            t.fn_ += c.fn_;
+            t.shape_ok += c.shape_ok;
+            t.faded.0 += c.faded.0;
+            t.faded.1 += c.faded.1;
+        }
+        t
+    }
+
+    /// Document-level precision of "needs re-approval".
+    pub fn doc_precision(&self) -> f64 {
+        ratio(self.docs.0, self.docs.0 + self.docs.1)
+    }
+
+    /// Document-level recall of "needs re-approval".
+    pub fn doc_recall(&self) -> f64 {
+        ratio(self.docs.0, self.docs.0 + self.docs.2)
+    }
+}
+
+/// Mean and 95th percentile of a list of times.
+pub fn mean_p95(v: &[f64]) -> (f64, f64) {
+    if v.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.total_cmp(b));
+    let mean = s.iter().sum::<f64>() / s.len() as f64;
+    let i = ((s.len() as f64 * 0.95).ceil() as usize).clamp(1, s.len()) - 1;
+    (mean, s[i])
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "seal evaluation of {}", self.corpus.display())?;
+        writeln!(f, "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9} {:>7} {:>6} {:>7} {:>9}", "mode", "pages", "tp", "fp", "fn", "precision", "recall", "F1", "shape", "faded")?;
+        let mut rows: Vec<(String, Counts)> = self.modes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        rows.push(("all".into(), self.total()));
+        for (mode, c) in rows {
+            writeln!(
+                f,
+                "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9.4} {:>7.4} {:>6.4} {:>7.3} {:>4}/{:<4}",
+                mode, c.pages, c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1(),
+                ratio(c.shape_ok, c.tp), c.faded.1, c.faded.0
+            )?;
+        }
+        let (tp, fp, fn_, tn) = self.docs;
+        writeln!(
+            f,
+            "documents needing re-approval: precision {:.4} recall {:.4} (tp {tp} fp {fp} fn {fn_} tn {tn})",
+            self.doc_precision(),
+            self.doc_recall()
+        )?;
+        writeln!(f, "hard negatives flagged:")?;
+        for (kind, (n, flagged)) in &self.negatives {
+            writeln!(f, "  {kind:<14} {flagged:>4}/{n:<5} {:>6.2} %", if *n == 0 { 0.0 } else { 100.0 * *flagged as f64 / *n as f64 })?;
+        }
+        let (m, p) = mean_p95(&self.times_ms);
+        let (m3, p3) = mean_p95(&self.times_300_ms);
+        writeln!(f, "detection time per page: mean {m:.1} ms, p95 {p:.1} ms (300 dpi pages: mean {m3:.1} ms, p95 {p3:.1} ms)")?;
+        if !self.failed.is_empty() {
+            writeln!(f, "pages not decoded: {}", self.failed.len())?;
+            for (file, why) in self.failed.iter().take(5) {
+                writeln!(f, "  {file}: {why}")?;
+            }
+        }
+        match &self.cer {
+            None => writeln!(f, "CER under seals: not measured (no OCR)")?,
+            Some(c) => {
+                writeln!(
+                    f,
+                    "CER under seals ({} lines, {} chars): as scanned {:.4}, seal ink suppressed {:.4}",
+                    c.lines,
+                    c.chars,
+                    ratio(c.errors_raw, c.chars),
+                    ratio(c.errors_suppressed, c.chars)
+                )?;
+                writeln!(
+                    f,
+                    "junk characters from seals with no text under them ({} seals): as scanned {:.2}/seal, suppressed {:.2}/seal",
+                    c.seal_crops,
+                    c.junk_raw as f64 / c.seal_crops.max(1) as f64,
+                    c.junk_suppressed as f64 / c.seal_crops.max(1) as f64
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads `truth.jsonl` of a corpus.
+pub fn load_truth(corpus_dir: &Path) -> Result<Vec<TruthPage>, EvalError> {
+    let path = corpus_dir.join("truth.jsonl");
+    let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io { path: path.clone(), source })?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|source| EvalError::Truth { path: path.clone(), line: i + 1, source }))
+        .collect()
+}
+
+/// Decodes one corpus page into the [`PageImage`] the truth file says it is.
+pub fn load_page(corpus_dir: &Path, t: &TruthPage) -> Result<PageImage, String> {
+    let name = if t.file.ends_with(".pdf") { t.fallback.as_deref().unwrap_or(&t.file) } else { &t.file };
+    let img = image::ImageReader::open(corpus_dir.join(name))
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| e.to_string())?
+        .decode()
+        .map_err(|e| e.to_string())?;
+    let (pixels, mode) = match t.mode.as_str() {
+        "color" => (DynamicImage::ImageRgb8(img.into_rgb8()), ColorMode::Color),
+        "gray" => (DynamicImage::ImageLuma8(img.into_luma8()), ColorMode::Gray),
+        "bilevel" => {
+            let mut g = img.into_luma8();
+            g.pixels_mut().for_each(|p| p.0[0] = if p.0[0] < 128 { 0 } else { 255 });
+            (DynamicImage::ImageLuma8(g), ColorMode::Bilevel)
+        }
+        other => return Err(format!("unknown mode {other:?}")),
+    };
+    Ok(PageImage { pixels, mode, dpi: (t.dpi, t.dpi), dpi_from_file: true, original: Original::None })
+}
+
+/// One-to-one matching of detections to true seals, best IoU first. Returns
+/// for each detection the index of its true seal, if any.
+pub fn match_seals(dets: &[Seal], truth: &[TruthSeal]) -> Vec<Option<usize>> {
+    let mut pairs = Vec::new();
+    for (i, d) in dets.iter().enumerate() {
+        for (j, t) in truth.iter().enumerate() {
+            let iou = d.bbox.iou(&rect(&t.bbox));
+            let need = if t.faded { 0.3 } else { 0.5 };
+            if iou >= need {
+                pairs.push((iou, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut det_to = vec![None; dets.len()];
+    let mut taken = vec![false; truth.len()];
+    for (_, i, j) in pairs {
+        if det_to[i].is_none() && !taken[j] {
+            det_to[i] = Some(j);
+            taken[j] = true;
+        }
+    }
+    det_to
+}
+
+/// Evaluates seal detection on a corpus. With `ocr`, also measures the
+/// character error rate of text lines under seals (each line is cropped and
+/// read on its own, before and after [`suppress_seal_ink`]) and the junk
+/// characters OCR reads out of seals that cover no text.
+pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -> Result<EvalReport, EvalError> {
+    let truth = load_truth(corpus_dir)?;
+    let mut rep = EvalReport { corpus: corpus_dir.to_path_buf(), cer: ocr.map(|_| CerReport::default()), ..Default::default() };
+    let mut docs: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    for t in &truth {
+        let page = match load_page(corpus_dir, t) {
+            Ok(p) => p,
+            Err(e) => {
+                rep.failed.push((t.file.clone(), e));
+                continue;
+            }
+        };
+        let start = Instant::now();
+        let dets = detect_seals(&page);
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        rep.times_ms.push(ms);
+        if (t.dpi - 300.0).abs() < 1.0 {
+            rep.times_300_ms.push(ms);
+        }
+        let matched = match_seals(&dets, &t.seals);
+        let c = rep.modes.entry(t.mode.clone()).or_default();
+        c.pages += 1;
+        for (d, m) in dets.iter().zip(&matched) {
+            match m {
+                Some(j) => {
+                    c.tp += 1;
+                    if shape_name(d) == t.seals[*j].shape {
+                        c.shape_ok += 1;
+                    }
+                }
+                None => c.fp += 1,
+            }
+        }
+        for (j, s) in t.seals.iter().enumerate() {
+            let found = matched.contains(&Some(j));
+            if !found {
+                c.fn_ += 1;
+            }
+            if s.faded {
+                c.faded.0 += 1;
+                c.faded.1 += found as usize;
+            }
+        }
+        for n in &t.negatives {
+            let nb = rect(&n.bbox);
+            let flagged = dets.iter().zip(&matched).any(|(d, m)| {
+                m.is_none() && (d.bbox.iou(&nb) >= 0.3 || centre_inside(&d.bbox, &nb))
+            });
+            let e = rep.negatives.entry(n.kind.clone()).or_default();
+            e.0 += 1;
+            e.1 += flagged as usize;
+        }
+        let doc = docs.entry(t.doc.clone()).or_default();
+        doc.0 |= !t.seals.is_empty();
+        doc.1 |= !dets.is_empty();
+        if let (Some(read), Some(cer)) = (ocr, rep.cer.as_mut()) {
+            measure_cer(read, &page, &dets, t, cer);
+        }
+    }
+    for (has, said) in docs.values() {
+        match (has, said) {
+            (true, true) => rep.docs.0 += 1,
+            (false, true) => rep.docs.1 += 1,
+            (true, false) => rep.docs.2 += 1,
+            (false, false) => rep.docs.3 += 1,
+        }
+    }
+    Ok(rep)
+}
+
+fn shape_name(s: &Seal) -> String {
+    serde_json::to_value(s.shape).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn centre_inside(d: &PxRect, n: &PxRect) -> bool {
+    let (cx, cy) = ((d.x0 + d.x1) / 2, (d.y0 + d.y1) / 2);
+    (n.x0..n.x1).contains(&cx) && (n.y0..n.y1).contains(&cy)
+}
+
+fn measure_cer(read: &dyn Fn(&PageImage) -> String, page: &PageImage, dets: &[Seal], t: &TruthPage, cer: &mut CerReport) {
+    let suppressed = suppress_seal_ink(page, dets);
+    let clean = suppressed.as_ref().unwrap_or(page);
+    for l in t.lines.iter().filter(|l| l.under_seal) {
+        let r = rect(&l.bbox);
+        let pad = r.height() / 3 + 2;
+        let reference = normalise(&l.text);
+        cer.lines += 1;
+        cer.chars += reference.chars().count();
+        cer.errors_raw += levenshtein(&reference, &normalise(&read(&crop(page, &r, pad))));
+        cer.errors_suppressed += levenshtein(&reference, &normalise(&read(&crop(clean, &r, pad))));
+    }
+    for s in &t.seals {
+        let sb = rect(&s.bbox);
+        if t.lines.iter().any(|l| rect(&l.bbox).iou(&sb) > 0.0 || overlaps(&rect(&l.bbox), &sb)) {
+            continue;
+        }
+        cer.seal_crops += 1;
+        cer.junk_raw += normalise(&read(&crop(page, &sb, 4))).chars().count();
+        cer.junk_suppressed += normalise(&read(&crop(clean, &sb, 4))).chars().count();
+    }
+}
+
+fn overlaps(a: &PxRect, b: &PxRect) -> bool {
+    a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1
+}
+
+/// A region of a page (grown by `pad` pixels) as a page of its own.
+pub fn crop(page: &PageImage, r: &PxRect, pad: u32) -> PageImage {
+    let (w, h) = page.pixels.dimensions();
+    let x0 = r.x0.saturating_sub(pad).min(w.saturating_sub(1));
+    let y0 = r.y0.saturating_sub(pad).min(h.saturating_sub(1));
+    let x1 = (r.x1 + pad).min(w).max(x0 + 1);
+    let y1 = (r.y1 + pad).min(h).max(y0 + 1);
+    PageImage {
+        pixels: page.pixels.crop_imm(x0, y0, x1 - x0, y1 - y0),
+        mode: page.mode,
+        dpi: page.dpi,
+        dpi_from_file: page.dpi_from_file,
+        original: Original::None,
+    }
+}
+
+/// NFKC, whitespace removed: how OCR output and references are compared.
+pub fn normalise(s: &str) -> String {
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Edit distance (insertions, deletions, substitutions) over characters.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + (ca != cb) as usize).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Character error rate of `hyp` against `reference`, both normalised first.
+pub fn cer(reference: &str, hyp: &str) -> f64 {
+    let r = normalise(reference);
+    let n = r.chars().count();
+    if n == 0 {
+        return if normalise(hyp).is_empty() { 0.0 } else { 1.0 };
+    }
+    levenshtein(&r, &normalise(hyp)) as f64 / n as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seal::{SealColor, SealShape};
+
+    #[test]
+    fn levenshtein_counts_chars_not_bytes() {
+        assert_eq!(levenshtein("", ""), 0);
+        assert_eq!(levenshtein("契約書", "契約書"), 0);
+        assert_eq!(levenshtein("契約書", "契約"), 1);
+        assert_eq!(levenshtein("契約書", "契的書"), 1);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("", "印"), 1);
+    }
+
+    #[test]
+    fn cer_normalises_width_and_whitespace() {
+        // Full-width digits and letters fold to ASCII under NFKC; spaces do not count.
+        assert_eq!(cer("第１条 ＡＢＣ", "第1条ABC"), 0.0);
+        assert!((cer("甲及び乙は", "甲及乙は") - 0.2).abs() < 1e-9);
+        assert_eq!(cer("", ""), 0.0);
+        assert_eq!(cer("", "x"), 1.0);
+    }
+
+    #[test]
+    fn matching_is_one_to_one_and_faded_is_lenient() {
+        let seal = |x0, x1| Seal { bbox: PxRect::new(x0, 0, x1, 100), shape: SealShape::Round, color: SealColor::Red, confidence: 0.9 };
+        let truth = vec![
+            TruthSeal { bbox: [0, 0, 100, 100], shape: "round".into(), faded: false },
+            TruthSeal { bbox: [200, 0, 300, 100], shape: "round".into(), faded: true },
+        ];
+        // Two detections on the first seal: one matches, one is a false positive.
+        // IoU 0.4 with the faded seal still matches.
+        let d = vec![seal(0, 100), seal(5, 100), seal(200, 240)];
+        assert_eq!(match_seals(&d, &truth), vec![Some(0), None, Some(1)]);
+    }
+
+    #[test]
+    fn mean_and_p95() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(mean_p95(&v), (50.5, 95.0));
+        assert_eq!(mean_p95(&[]), (0.0, 0.0));
+    }
+}

@@ -1,0 +1,216 @@
+//! Stage 3: shape features of one candidate box, and the decision.
+
+use super::label::Box;
+use super::mask::WorkMap;
+use super::{SealColor, SealShape};
+
+/// Angular sectors used for ring coverage.
+const SECTORS: usize = 32;
+
+/// What the detector measures on one candidate (working pixels).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features {
+    /// Box width in millimetres.
+    pub w_mm: f32,
+    /// Box height in millimetres.
+    pub h_mm: f32,
+    /// Height / width.
+    pub aspect: f32,
+    /// Ink fraction of the whole box.
+    pub fill: f32,
+    /// Fraction of 32 angular sectors with ink in the ring band of the
+    /// ellipse inscribed in the box (normalised radius 0.72–1.12).
+    pub ring_cov: f32,
+    /// Ink fraction of that ring band.
+    pub ring_fill: f32,
+    /// Ink fraction inside normalised radius 0.66 (the name, the date).
+    pub inner_fill: f32,
+    /// Ink fraction of the box corners outside normalised radius 1.2:
+    /// empty for round seals, inked for square frames.
+    pub corner_fill: f32,
+    /// Per side (top, bottom, left, right): fraction of positions along the
+    /// side with ink within 8 % of the box size from that side.
+    pub side_cov: [f32; 4],
+    /// Ink fraction of the box inset by 18 % on each side.
+    pub rect_inner_fill: f32,
+    /// Coefficient of variation of ink strength over stroke cores: stamp-pad
+    /// ink is mottled, printed ink is flat.
+    pub texture: f32,
+    /// Mean ink strength over stroke cores (0–255).
+    pub strength: f32,
+    /// Mask pixels in a margin of half the box size around the box, per
+    /// mask pixel inside it: other red (gray) ink nearby, as a logo's wordmark.
+    pub context: f32,
+}
+
+/// Measures a candidate box.
+pub fn measure(m: &WorkMap, b: &Box) -> Features {
+    let (bw, bh) = (b.w() as f32, b.h() as f32);
+    let (cx, cy) = (b.x0 as f32 + bw / 2.0 - 0.5, b.y0 as f32 + bh / 2.0 - 0.5);
+    let (ra, rb) = (bw / 2.0, bh / 2.0);
+    let mut sectors = [0u32; SECTORS];
+    let (mut ink, mut ring_n, mut ring_i, mut in_n, mut in_i, mut co_n, mut co_i) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    let band_x = ((bw * 0.08).round() as usize).max(1);
+    let band_y = ((bh * 0.08).round() as usize).max(1);
+    let mut top = vec![false; b.w()];
+    let mut bottom = vec![false; b.w()];
+    let mut left = vec![false; b.h()];
+    let mut right = vec![false; b.h()];
+    let (ix0, ix1) = (b.x0 + (bw * 0.18) as usize, b.x1 - (bw * 0.18) as usize);
+    let (iy0, iy1) = (b.y0 + (bh * 0.18) as usize, b.y1 - (bh * 0.18) as usize);
+    let mut rin = 0u32;
+    let (mut s1, mut s2, mut sn) = (0f64, 0f64, 0u32);
+    for y in b.y0..b.y1 {
+        let row = y * m.w;
+        let dy = (y as f32 - cy) / rb;
+        for x in b.x0..b.x1 {
+            let dx = (x as f32 - cx) / ra;
+            let r2 = dx * dx + dy * dy;
+            let on = m.mask[row + x] != 0;
+            if (0.72 * 0.72..1.12 * 1.12).contains(&r2) {
+                ring_n += 1;
+                if on {
+                    ring_i += 1;
+                    let a = dy.atan2(dx);
+                    let s = (((a + std::f32::consts::PI) / std::f32::consts::TAU) * SECTORS as f32) as usize;
+                    sectors[s.min(SECTORS - 1)] += 1;
+                }
+            } else if r2 < 0.66 * 0.66 {
+                in_n += 1;
+                in_i += on as u32;
+            } else if r2 > 1.2 * 1.2 {
+                co_n += 1;
+                co_i += on as u32;
+            }
+            if !on {
+                continue;
+            }
+            ink += 1;
+            if (ix0..ix1).contains(&x) && (iy0..iy1).contains(&y) {
+                rin += 1;
+            }
+            if y < b.y0 + band_y {
+                top[x - b.x0] = true;
+            }
+            if y >= b.y1 - band_y {
+                bottom[x - b.x0] = true;
+            }
+            if x < b.x0 + band_x {
+                left[y - b.y0] = true;
+            }
+            if x >= b.x1 - band_x {
+                right[y - b.y0] = true;
+            }
+            // Stroke core: all 4 neighbours inked.
+            if x > 0 && x + 1 < m.w && y > 0 && y + 1 < m.h
+                && m.mask[row + x - 1] != 0 && m.mask[row + x + 1] != 0
+                && m.mask[row - m.w + x] != 0 && m.mask[row + m.w + x] != 0
+            {
+                let v = m.value[row + x] as f64;
+                s1 += v;
+                s2 += v * v;
+                sn += 1;
+            }
+        }
+    }
+    let frac = |a: u32, n: u32| if n == 0 { 0.0 } else { a as f32 / n as f32 };
+    let cov = |v: &[bool]| if v.is_empty() { 0.0 } else { v.iter().filter(|&&t| t).count() as f32 / v.len() as f32 };
+    // Expected ring pixels per sector if the ring were a thin line: a sector
+    // counts when it holds at least a few pixels (noise specks do not close a ring).
+    let per_sector_min = ((ring_n as f32 / SECTORS as f32) * 0.04).max(1.0) as u32;
+    let ring_cov = sectors.iter().filter(|&&c| c >= per_sector_min).count() as f32 / SECTORS as f32;
+    let (mean, var) = if sn > 0 {
+        let mean = s1 / sn as f64;
+        (mean, (s2 / sn as f64 - mean * mean).max(0.0))
+    } else {
+        (0.0, 0.0)
+    };
+    // Context: ink in a margin around the box.
+    let mx = b.w() / 2;
+    let my = b.h() / 2;
+    let (ox0, oy0) = (b.x0.saturating_sub(mx), b.y0.saturating_sub(my));
+    let (ox1, oy1) = ((b.x1 + mx).min(m.w), (b.y1 + my).min(m.h));
+    let mut outside = 0u32;
+    for y in oy0..oy1 {
+        let row = &m.mask[y * m.w..][..m.w];
+        let inside_rows = (b.y0..b.y1).contains(&y);
+        for (x, &v) in row.iter().enumerate().take(ox1).skip(ox0) {
+            if v != 0 && !(inside_rows && (b.x0..b.x1).contains(&x)) {
+                outside += 1;
+            }
+        }
+    }
+    Features {
+        w_mm: bw / m.ppm,
+        h_mm: bh / m.ppm,
+        aspect: bh / bw,
+        fill: frac(ink, (b.w() * b.h()) as u32),
+        ring_cov,
+        ring_fill: frac(ring_i, ring_n),
+        inner_fill: frac(in_i, in_n),
+        corner_fill: frac(co_i, co_n),
+        side_cov: [cov(&top), cov(&bottom), cov(&left), cov(&right)],
+        rect_inner_fill: frac(rin, ((ix1 - ix0) * (iy1 - iy0)).max(1) as u32),
+        texture: if mean > 0.0 { (var.sqrt() / mean) as f32 } else { 0.0 },
+        strength: mean as f32,
+        context: outside as f32 / ink.max(1) as f32,
+    }
+}
+
+/// The detector's verdict on a candidate: a shape and a confidence, or no seal.
+pub fn classify(f: &Features, color: SealColor) -> Option<(SealShape, f32)> {
+    let (short, long) = (f.w_mm.min(f.h_mm), f.w_mm.max(f.h_mm));
+    if short < 6.5 || long > 45.0 || f.w_mm > 42.0 {
+        return None;
+    }
+    // Seals stand upright or tall (小判); wide boxes are text stamps and titles.
+    if !(0.78..=2.3).contains(&f.aspect) {
+        return None;
+    }
+    if f.fill > 0.62 {
+        return None; // solid shapes: logos, filled marks
+    }
+    let bilevel = color == SealColor::Black;
+    let ring_min = match color {
+        SealColor::Red => 0.72,
+        SealColor::Gray => 0.75,
+        SealColor::Black => 0.85,
+    };
+    let sides_min = f.side_cov.iter().copied().fold(1.0f32, f32::min);
+    let sides_mean = f.side_cov.iter().sum::<f32>() / 4.0;
+
+    let ellipse = f.ring_cov >= ring_min
+        && f.corner_fill <= 0.10
+        && f.ring_fill >= 0.10
+        && (0.035..=0.62).contains(&f.inner_fill);
+    let square = sides_min >= 0.6
+        && sides_mean >= 0.75
+        && (0.78..=1.3).contains(&f.aspect)
+        && f.corner_fill > 0.08
+        && (0.10..=0.75).contains(&f.rect_inner_fill);
+
+    let shape = if ellipse {
+        if f.aspect <= 1.22 && f.aspect >= 0.82 { SealShape::Round } else { SealShape::Oval }
+    } else if square {
+        if f.aspect <= 1.2 { SealShape::Square } else { SealShape::Rect }
+    } else {
+        return None;
+    };
+    if bilevel && shape == SealShape::Round && f.inner_fill < 0.08 {
+        return None; // circled page numbers, rings around a small digit
+    }
+    // Confidence: how complete the outline is, how plausible the inside.
+    let outline = if ellipse { f.ring_cov } else { sides_mean };
+    let inner = if ellipse { f.inner_fill } else { f.rect_inner_fill };
+    let inner_score = ((inner - 0.03) / 0.12).clamp(0.0, 1.0);
+    let mut conf = 0.5 + 0.3 * outline + 0.2 * inner_score;
+    // Other ink right around it: part of a larger design (logo + wordmark).
+    conf -= (f.context - 0.6).clamp(0.0, 1.0) * 0.5;
+    if bilevel {
+        conf *= 0.85;
+    }
+    if conf < 0.5 {
+        return None;
+    }
+    Some((shape, conf.clamp(0.0, 0.99)))
+}

@@ -1,0 +1,182 @@
+//! Stage 2: connected components of the mask (8-connected, run-based
+//! union-find) and grouping of nearby components into candidate boxes.
+
+/// A box in working pixels, `x1`/`y1` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Box {
+    /// Left.
+    pub x0: usize,
+    /// Top.
+    pub y0: usize,
+    /// Right (exclusive).
+    pub x1: usize,
+    /// Bottom (exclusive).
+    pub y1: usize,
+}
+
+impl Box {
+    /// Width.
+    pub fn w(&self) -> usize {
+        self.x1 - self.x0
+    }
+    /// Height.
+    pub fn h(&self) -> usize {
+        self.y1 - self.y0
+    }
+    fn union(&self, o: &Box) -> Box {
+        Box { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
+    }
+    fn near(&self, o: &Box, gap: usize) -> bool {
+        self.x0 <= o.x1 + gap && o.x0 <= self.x1 + gap && self.y0 <= o.y1 + gap && o.y0 <= self.y1 + gap
+    }
+}
+
+/// One connected component: its box and pixel count.
+#[derive(Debug, Clone, Copy)]
+pub struct Component {
+    /// Bounding box.
+    pub bbox: Box,
+    /// Number of mask pixels.
+    pub area: usize,
+}
+
+fn find(parent: &mut [u32], mut i: u32) -> u32 {
+    while parent[i as usize] != i {
+        parent[i as usize] = parent[parent[i as usize] as usize];
+        i = parent[i as usize];
+    }
+    i
+}
+
+fn unite(parent: &mut [u32], a: u32, b: u32) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+        parent[hi as usize] = lo;
+    }
+}
+
+/// 8-connected components of a 0/1 mask, with at least `min_area` pixels.
+pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Component> {
+    // Runs: (y, x0, x1 exclusive).
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut row_start = Vec::with_capacity(h + 1);
+    for y in 0..h {
+        row_start.push(runs.len());
+        let r = &mask[y * w..][..w];
+        let mut x = 0;
+        while x < w {
+            if r[x] == 0 {
+                x += 1;
+                continue;
+            }
+            let s = x;
+            while x < w && r[x] != 0 {
+                x += 1;
+            }
+            runs.push((y as u32, s as u32, x as u32));
+        }
+    }
+    row_start.push(runs.len());
+    let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
+    for y in 1..h {
+        let (prev, cur) = (row_start[y - 1]..row_start[y], row_start[y]..row_start[y + 1]);
+        let mut j = prev.start;
+        for i in cur {
+            let (_, s, e) = runs[i];
+            // Skip previous-row runs that end before this one starts (8-connected: touching diagonally counts).
+            while j < prev.end && runs[j].2 < s {
+                j += 1;
+            }
+            let mut k = j;
+            while k < prev.end && runs[k].1 <= e {
+                unite(&mut parent, i as u32, k as u32);
+                k += 1;
+            }
+        }
+    }
+    let mut index = vec![u32::MAX; runs.len()];
+    let mut out: Vec<Component> = Vec::new();
+    for i in 0..runs.len() {
+        let root = find(&mut parent, i as u32) as usize;
+        let (y, s, e) = runs[i];
+        let (y, s, e) = (y as usize, s as usize, e as usize);
+        if index[root] == u32::MAX {
+            index[root] = out.len() as u32;
+            out.push(Component { bbox: Box { x0: s, y0: y, x1: e, y1: y + 1 }, area: 0 });
+        }
+        let c = &mut out[index[root] as usize];
+        c.bbox = c.bbox.union(&Box { x0: s, y0: y, x1: e, y1: y + 1 });
+        c.area += e - s;
+    }
+    out.retain(|c| c.area >= min_area);
+    out
+}
+
+/// Merges components whose boxes come within `gap` pixels of each other,
+/// until no two groups are that close. Returns the groups' boxes and areas.
+pub fn group(comps: &[Component], gap: usize) -> Vec<Component> {
+    let mut groups: Vec<Component> = comps.to_vec();
+    loop {
+        groups.sort_by_key(|c| c.bbox.x0);
+        let n = groups.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        let mut merged = false;
+        for i in 0..n {
+            let bi = groups[i].bbox;
+            for j in i + 1..n {
+                let bj = groups[j].bbox;
+                if bj.x0 > bi.x1 + gap {
+                    break;
+                }
+                if bi.near(&bj, gap) {
+                    unite(&mut parent, i as u32, j as u32);
+                    merged = true;
+                }
+            }
+        }
+        if !merged {
+            return groups;
+        }
+        let mut next: Vec<Component> = Vec::new();
+        let mut index = vec![u32::MAX; n];
+        for i in 0..n {
+            let r = find(&mut parent, i as u32) as usize;
+            if index[r] == u32::MAX {
+                index[r] = next.len() as u32;
+                next.push(groups[i]);
+            } else {
+                let g = &mut next[index[r] as usize];
+                g.bbox = g.bbox.union(&groups[i].bbox);
+                g.area += groups[i].area;
+            }
+        }
+        groups = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_diagonal_touching_as_one() {
+        let (w, h) = (6, 4);
+        let mut m = vec![0u8; w * h];
+        m[0] = 1;
+        m[w + 1] = 1; // diagonal neighbour
+        m[3 * w + 5] = 1; // far away
+        let c = components(&m, w, h, 1);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].area, 2);
+        assert_eq!(c[0].bbox, Box { x0: 0, y0: 0, x1: 2, y1: 2 });
+    }
+
+    #[test]
+    fn groups_near_boxes_transitively() {
+        let mk = |x0, x1| Component { bbox: Box { x0, y0: 0, x1, y1: 5 }, area: 5 };
+        let g = group(&[mk(0, 5), mk(7, 10), mk(12, 15), mk(40, 45)], 2);
+        assert_eq!(g.len(), 2);
+        assert!(g.iter().any(|c| c.bbox.x0 == 0 && c.bbox.x1 == 15 && c.area == 15));
+    }
+}
