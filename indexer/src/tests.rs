@@ -1,0 +1,403 @@
+//! Index-level tests: real tantivy indexes in temp directories.
+
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::*;
+
+/// A seal of the given shape.
+fn seal(shape: &str) -> SealRecord {
+    SealRecord {
+        shape: shape.into(),
+        color: "red".into(),
+        confidence: 0.9,
+        bbox: [10, 20, 110, 120],
+    }
+}
+
+/// A document with pages `(text, seal shapes)`, numbered from 1.
+fn record(id: &str, folder: &str, tags: &[&str], ingested: i64, pages: &[(&str, &[&str])]) -> DocRecord {
+    DocRecord {
+        doc_id: id.into(),
+        sha256: format!("{id}{}", "0".repeat(64 - id.len())),
+        file: format!("{id}.tif"),
+        source: format!("/scans/{folder}/{id}.tif"),
+        output: format!("/archive/{id}.pdf"),
+        folder: folder.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ingested,
+        pages: pages
+            .iter()
+            .enumerate()
+            .map(|(i, (text, seals))| PageRecord {
+                page: i as u32 + 1,
+                text: text.to_string(),
+                seals: seals.iter().map(|s| seal(s)).collect(),
+            })
+            .collect(),
+    }
+}
+
+const A: &str = "aaaaaaaaaaaaaaaa";
+const B: &str = "bbbbbbbbbbbbbbbb";
+const C: &str = "cccccccccccccccc";
+const D: &str = "dddddddddddddddd";
+
+/// The shared corpus: A and C have seals; C breaks 契約書 across lines; D has
+/// its bigrams apart.
+fn corpus() -> Vec<DocRecord> {
+    vec![
+        record(
+            A,
+            "contracts",
+            &["contract", "2024"],
+            1_000,
+            &[
+                ("業務委託契約書\nABC株式会社と山田商事は以下のとおり契約を締結する。", &[]),
+                ("第５条 損害賠償金\n甲は乙に対し損害賠償金を支払う。", &["round"]),
+            ],
+        ),
+        record(
+            B,
+            "invoices",
+            &["invoice"],
+            2_000,
+            &[
+                ("Invoice\nPayment terms: thirty days.", &[]),
+                ("請求書\nお支払い期限は月末です。hello world", &[]),
+            ],
+        ),
+        record(
+            C,
+            "",
+            &[],
+            3_000,
+            &[
+                ("会議の記録", &[]),
+                ("本契約\n書は、双方の署名をもって成立する。", &["square", "round"]),
+            ],
+        ),
+        record(D, "contracts", &["memo"], 4_000, &[("契約の変更と約書の扱い", &[])]),
+    ]
+}
+
+/// A fresh index holding `docs`, committed.
+fn index_with(docs: &[DocRecord]) -> (TempDir, Index) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&dir.path().join("index")).unwrap();
+    let mut writer = index.writer().unwrap();
+    for doc in docs {
+        writer.add(doc).unwrap();
+    }
+    writer.commit().unwrap();
+    (dir, index)
+}
+
+fn search(index: &Index, text: &str) -> Vec<Hit> {
+    index
+        .search(&SearchQuery {
+            text: text.into(),
+            ..Default::default()
+        })
+        .unwrap()
+}
+
+/// `(doc_id, page)` of each hit.
+fn found(hits: &[Hit]) -> Vec<(&str, u32)> {
+    hits.iter().map(|h| (h.doc_id.as_str(), h.page)).collect()
+}
+
+#[test]
+fn two_character_word() {
+    let (_dir, index) = index_with(&corpus());
+    let hits = search(&index, "請求");
+    assert_eq!(found(&hits), [(B, 2)]);
+    assert_eq!(hits[0].snippet, "«請求»書お支払い期限は月末です。hello world");
+    assert!(hits[0].exact);
+}
+
+#[test]
+fn five_character_word() {
+    let (_dir, index) = index_with(&corpus());
+    let hits = search(&index, "損害賠償金");
+    assert_eq!(found(&hits), [(A, 2)]);
+    let hit = &hits[0];
+    assert_eq!(hit.snippet, "第５条 «損害賠償金»甲は乙に対し«損害賠償金»を支払う。");
+    assert_eq!((hit.file.as_str(), hit.output.as_str()), ("aaaaaaaaaaaaaaaa.tif", "/archive/aaaaaaaaaaaaaaaa.pdf"));
+    assert_eq!((hit.folder.as_str(), hit.tags.clone()), ("contracts", vec!["contract".to_string(), "2024".into()]));
+    assert_eq!((hit.has_seal, hit.seal_count, hit.page_seal_count, hit.ingested), (true, 1, 1, 1_000));
+    assert!(hit.score > 0.0);
+}
+
+#[test]
+fn english_word_any_case() {
+    let (_dir, index) = index_with(&corpus());
+    for q in ["payment", "PAYMENT", "Ｐａｙｍｅｎｔ"] {
+        let hits = search(&index, q);
+        assert_eq!(found(&hits), [(B, 1)], "{q}");
+        assert_eq!(hits[0].snippet, "Invoice «Payment» terms: thirty days.");
+    }
+    assert_eq!(found(&search(&index, "hello")), [(B, 2)]);
+    assert!(search(&index, "hell").is_empty(), "whole words only");
+}
+
+#[test]
+fn phrase_across_scripts() {
+    let (_dir, index) = index_with(&corpus());
+    assert_eq!(found(&search(&index, "ABC株式会社")), [(A, 1)]);
+    assert_eq!(found(&search(&index, "\"hello world\"")), [(B, 2)]);
+    assert!(search(&index, "\"world hello\"").is_empty());
+}
+
+#[test]
+fn phrase_across_a_line_break_and_exact_before_scattered() {
+    let (_dir, index) = index_with(&corpus());
+    let hits = search(&index, "契約書");
+    let exact: Vec<_> = hits.iter().filter(|h| h.exact).map(|h| (h.doc_id.as_str(), h.page)).collect();
+    assert_eq!(exact.len(), 2);
+    assert!(exact.contains(&(A, 1)) && exact.contains(&(C, 2)), "{exact:?}");
+    // D has 契約 and 約書 apart: listed, but after every exact match.
+    assert_eq!(hits.len(), 3);
+    assert_eq!((hits[2].doc_id.as_str(), hits[2].exact), (D, false));
+    assert!(hits[2].score < hits[1].score);
+    assert_eq!(hits[2].snippet, "«契約»の変更と«約書»の扱い");
+
+    let c = hits.iter().find(|h| h.doc_id == C).unwrap();
+    assert_eq!(c.snippet, "本«契約書»は、双方の署名をもって成立する。");
+
+    // Quoted: exact only.
+    let hits = search(&index, "\"契約書\"");
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| h.exact));
+}
+
+#[test]
+fn single_character_inside_longer_words() {
+    let (_dir, index) = index_with(&corpus());
+    let hits = search(&index, "甲");
+    assert_eq!(found(&hits), [(A, 2)]);
+    assert_eq!(hits[0].snippet, "第５条 損害賠償金«甲»は乙に対し損害賠償金を支払う。");
+    assert_eq!(found(&search(&index, "乙")), [(A, 2)]);
+    // a lone character next to a Latin word
+    assert_eq!(found(&search(&index, "ABC株")), [(A, 1)]);
+    assert_eq!(found(&search(&index, "署")), [(C, 2)]);
+}
+
+#[test]
+fn all_words_must_match_on_the_same_page() {
+    let (_dir, index) = index_with(&corpus());
+    assert_eq!(found(&search(&index, "甲 損害賠償金")), [(A, 2)]);
+    assert_eq!(found(&search(&index, "  payment　invoice ")), [(B, 1)]);
+    // 業務委託 is on page 1, 損害賠償金 on page 2
+    assert!(search(&index, "業務委託 損害賠償金").is_empty());
+    assert!(search(&index, "甲 請求書").is_empty());
+    assert!(search(&index, "存在しない").is_empty());
+}
+
+#[test]
+fn filters() {
+    let (_dir, index) = index_with(&corpus());
+    let run = |q: SearchQuery| {
+        let mut ids: Vec<String> = index.search(&q).unwrap().into_iter().map(|h| h.doc_id).collect();
+        ids.sort();
+        ids
+    };
+    let q = |f: &dyn Fn(&mut SearchQuery)| {
+        let mut q = SearchQuery {
+            text: "契約".into(),
+            ..Default::default()
+        };
+        f(&mut q);
+        q
+    };
+    assert_eq!(run(q(&|_| {})), [A, C, D]);
+    assert_eq!(run(q(&|q| q.sealed_only = true)), [A, C]);
+    assert_eq!(run(q(&|q| q.folder = Some("contracts".into()))), [A, D]);
+    assert_eq!(run(q(&|q| q.folder = Some(String::new()))), [C]);
+    assert_eq!(run(q(&|q| q.tag = Some("contract".into()))), [A]);
+    assert_eq!(run(q(&|q| q.tag = Some("memo".into()))), [D]);
+    assert_eq!(run(q(&|q| q.since = Some(3_000))), [C, D]);
+    assert_eq!(run(q(&|q| q.until = Some(3_000))), [A, C]);
+    assert_eq!(
+        run(q(&|q| {
+            q.since = Some(1_500);
+            q.until = Some(3_500);
+        })),
+        [C]
+    );
+    assert!(run(q(&|q| {
+        q.sealed_only = true;
+        q.folder = Some("invoices".into());
+    }))
+    .is_empty());
+    assert!(run(q(&|q| q.since = Some(5_000))).is_empty());
+}
+
+#[test]
+fn limit_and_one_hit_per_document() {
+    let many: Vec<(String, &[&str])> = (0..50).map(|i| (format!("crowd page {i}"), &[][..])).collect();
+    let pages: Vec<(&str, &[&str])> = many.iter().map(|(t, s)| (t.as_str(), *s)).collect();
+    let docs = vec![
+        record("eeeeeeeeeeeeeeee", "f", &[], 1, &pages),
+        record("ffffffffffffffff", "f", &[], 2, &[("crowd crowd crowd", &[])]),
+        record("gggggggggggggggg", "f", &[], 3, &[("a crowd", &[])]),
+    ];
+    let (_dir, index) = index_with(&docs);
+    let hits = search(&index, "crowd");
+    let mut ids: Vec<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["eeeeeeeeeeeeeeee", "ffffffffffffffff", "gggggggggggggggg"]);
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+
+    let q = |limit| SearchQuery {
+        text: "crowd".into(),
+        limit,
+        ..Default::default()
+    };
+    assert_eq!(index.search(&q(2)).unwrap().len(), 2);
+    assert!(index.search(&q(0)).unwrap().is_empty());
+}
+
+#[test]
+fn readding_replaces() {
+    let docs = corpus();
+    let (_dir, index) = index_with(&docs);
+    let mut writer = index.writer().unwrap();
+    // again, twice in one batch, with a new text the second time
+    writer.add(&docs[0]).unwrap();
+    let mut changed = docs[0].clone();
+    changed.pages[0].text = "改訂版の業務委託契約書".into();
+    writer.add(&changed).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+
+    assert_eq!(
+        index.stats().unwrap(),
+        Stats {
+            documents: 4,
+            pages: 7,
+            sealed: 2
+        }
+    );
+    assert_eq!(found(&search(&index, "業務委託")), [(A, 1)]);
+    assert_eq!(found(&search(&index, "改訂版")), [(A, 1)]);
+    assert!(search(&index, "山田商事").is_empty());
+    assert_eq!(index.sealed().unwrap().len(), 2);
+}
+
+#[test]
+fn find_by_sha256_and_document() {
+    let docs = corpus();
+    let (_dir, index) = index_with(&docs);
+    assert_eq!(index.find_by_sha256(&docs[1].sha256).unwrap().as_deref(), Some(B));
+    assert_eq!(
+        index.find_by_sha256(&docs[1].sha256.to_uppercase()).unwrap().as_deref(),
+        Some(B)
+    );
+    assert_eq!(index.find_by_sha256(&"9".repeat(64)).unwrap(), None);
+
+    let summary = index.document(C).unwrap().unwrap();
+    assert_eq!(summary, DocSummary::of(&docs[2]));
+    assert_eq!((summary.page_count, summary.seal_count), (2, 2));
+    assert_eq!(summary.pages_with_seals, [2]);
+    assert_eq!(summary.pages[1].seals[0].shape, "square");
+    assert_eq!(index.document("nope").unwrap(), None);
+}
+
+#[test]
+fn sealed_listing_oldest_first() {
+    let (_dir, index) = index_with(&corpus());
+    let sealed = index.sealed().unwrap();
+    assert_eq!(sealed.len(), 2);
+    let a = &sealed[0];
+    assert_eq!(a.doc_id, A);
+    assert_eq!((a.file.as_str(), a.folder.as_str(), a.ingested), ("aaaaaaaaaaaaaaaa.tif", "contracts", 1_000));
+    assert_eq!((a.pages_with_seals.clone(), a.seal_count, a.shapes.clone()), (vec![2], 1, vec!["round".to_string()]));
+    let c = &sealed[1];
+    assert_eq!(c.doc_id, C);
+    assert_eq!((c.pages_with_seals.clone(), c.seal_count), (vec![2], 2));
+    assert_eq!(c.shapes, ["square", "round"]);
+}
+
+#[test]
+fn stats_count_documents_pages_and_sealed() {
+    let (_dir, index) = index_with(&corpus());
+    assert_eq!(
+        index.stats().unwrap(),
+        Stats {
+            documents: 4,
+            pages: 7,
+            sealed: 2
+        }
+    );
+}
+
+#[test]
+fn empty_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&dir.path().join("new").join("index")).unwrap();
+    assert!(search(&index, "契約書").is_empty());
+    assert!(search(&index, "甲").is_empty());
+    assert_eq!(index.stats().unwrap(), Stats::default());
+    assert!(index.sealed().unwrap().is_empty());
+    assert_eq!(index.find_by_sha256("00").unwrap(), None);
+    assert_eq!(index.document(A).unwrap(), None);
+    // reopening an existing index works
+    drop(index);
+    let again = Index::open(&dir.path().join("new").join("index")).unwrap();
+    assert!(search(&again, "x").is_empty());
+}
+
+#[test]
+fn bad_queries_are_one_sentence() {
+    let (_dir, index) = index_with(&corpus());
+    for q in ["", "   ", "、。!?"] {
+        let err = index
+            .search(&SearchQuery {
+                text: q.into(),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(matches!(err, IndexError::BadQuery { .. }), "{q:?}: {err}");
+        assert!(err.to_string().starts_with("bad query: "));
+    }
+}
+
+#[test]
+fn other_handles_see_new_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    let writer_side = Index::open(&path).unwrap();
+    let reader_side = Index::open(&path).unwrap();
+    assert!(search(&reader_side, "請求").is_empty());
+
+    let mut writer = writer_side.writer().unwrap();
+    writer.add(&corpus()[1]).unwrap();
+    assert!(search(&reader_side, "請求").is_empty(), "not before commit");
+    writer.commit().unwrap();
+    assert_eq!(found(&search(&reader_side, "請求")), [(B, 2)]);
+    assert_eq!(reader_side.stats().unwrap().documents, 1);
+}
+
+#[test]
+fn second_writer_is_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    let first = Index::open(&path).unwrap();
+    let second = Index::open(&path).unwrap();
+    let held = first.writer().unwrap();
+    let err = second.writer_with_timeout(Duration::from_millis(300)).unwrap_err();
+    assert!(err.is_locked(), "{err}");
+    drop(held);
+    assert!(second.writer_with_timeout(Duration::from_secs(5)).is_ok());
+}
+
+#[test]
+fn empty_doc_id_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    let mut writer = index.writer().unwrap();
+    let err = writer.add(&record("", "f", &[], 1, &[("x", &[])])).unwrap_err();
+    assert!(matches!(err, IndexError::InvalidRecord { .. }));
+}
