@@ -6,8 +6,12 @@
 //! - `seal`: finds seal impressions on a page; suppresses their ink before OCR.
 //! - `ocr`: the [`OcrEngine`] trait and tesseract behind it.
 //! - `pdf`: the searchable PDF (original image + invisible text layer).
+//! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
+//! - `api`: the HTTP API and the web page (axum).
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
+pub mod api;
+pub mod compliance;
 pub mod eval;
 pub mod geom;
 pub mod ocr;
