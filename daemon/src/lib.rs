@@ -8,16 +8,24 @@
 //! - `pdf`: the searchable PDF (original image + invisible text layer).
 //! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
 //! - `api`: the HTTP API and the web page (axum).
+//! - `intake`: hot folders watched (inotify or polling), files settled and checked.
+//! - `journal`: the daemon's durable per-file record (SQLite, WAL).
+//! - `daemon`: `inkan run`, the run loop wiring intake, workers, ingest and journal.
+//! - `shutdown`: the graceful-shutdown signal shared by the daemon's threads.
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
 pub mod api;
 pub mod compliance;
+pub mod daemon;
 pub mod eval;
 pub mod geom;
+pub mod intake;
+pub mod journal;
 pub mod ocr;
 pub mod page;
 pub mod pdf;
 pub mod seal;
+pub mod shutdown;
 
 pub use page::{ColorMode, Original, PageImage};
 pub mod analyse;
