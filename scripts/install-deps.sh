@@ -6,6 +6,7 @@ pkgs=(
   build-essential pkg-config ca-certificates clang libclang-dev   # compiler, bindgen
   tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng libtesseract-dev libleptonica-dev
   poppler-utils qpdf                                              # pdftotext / qpdf --check in tests
+  chromium                                                        # the web page's end-to-end test (headless)
   python3 python3-pil python3-numpy fonts-ipafont fonts-noto-cjk fonts-dejavu-core  # sample and test-data generators
 )
 missing=()
