@@ -1,0 +1,327 @@
+//! `inkan run`: the real daemon on a temporary config and hot folder. Every
+//! wait polls a condition with a deadline; nothing sleeps blindly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{data_path, inkan, json_lines, run};
+
+/// A temporary installation: hot folder, data directory, config file.
+struct Setup {
+    dir: tempfile::TempDir,
+    hot: PathBuf,
+    data: PathBuf,
+    config: PathBuf,
+}
+
+impl Setup {
+    fn new(extra_folder_keys: &str) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let hot = root.join("hot");
+        let data = root.join("data");
+        std::fs::create_dir_all(&hot).unwrap();
+        let config = root.join("inkan.toml");
+        let text = format!(
+            "data_dir = {data:?}\nworkers = 2\nlanguages = [\"jpn\", \"eng\"]\n\n[[folder]]\nname = \"inbox\"\npath = {hot:?}\nsettle = \"300ms\"\n{extra_folder_keys}\n",
+        );
+        std::fs::write(&config, text).unwrap();
+        Setup { dir, hot, data, config }
+    }
+
+    fn start(&self) -> Daemon {
+        let log = self.dir.path().join(format!("daemon-{}.log", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+        let child = inkan()
+            .env("INKAN_LOG", "info,inkan::intake=debug")
+            .arg("--config")
+            .arg(&self.config)
+            .arg("run")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("starting inkan run");
+        Daemon { child: std::cell::RefCell::new(child), log }
+    }
+
+    fn originals(&self) -> PathBuf {
+        self.data.join("originals/inbox")
+    }
+
+    /// Names of the files directly in `dir` (none if it does not exist).
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let out = run(&self.data, &["status", "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        json_lines(&out).remove(0)
+    }
+}
+
+/// The running daemon; killed (SIGKILL) if still running when dropped.
+struct Daemon {
+    child: std::cell::RefCell<Child>,
+    log: PathBuf,
+}
+
+impl Daemon {
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Polls `cond` every 50 ms until it holds; fails after `timeout`, or at
+    /// once if the daemon exited.
+    fn wait_for(&self, what: &str, timeout: Duration, mut cond: impl FnMut() -> bool) -> Duration {
+        let start = Instant::now();
+        loop {
+            if cond() {
+                return start.elapsed();
+            }
+            if let Ok(Some(status)) = self.child.borrow_mut().try_wait() {
+                panic!("the daemon exited ({status}) while waiting for {what}; log:\n{}", self.log());
+            }
+            assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}; log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Log lines containing all of `parts`.
+    fn count(&self, parts: &[&str]) -> usize {
+        self.log().lines().filter(|l| parts.iter().all(|p| l.contains(p))).count()
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: plain kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.borrow().id() as i32, sig) };
+    }
+
+    /// Sends SIGTERM and waits for the exit code (at most `timeout`).
+    fn terminate(self, timeout: Duration) -> Option<i32> {
+        self.signal(libc::SIGTERM);
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.borrow_mut().try_wait().unwrap() {
+                return st.code();
+            }
+            assert!(start.elapsed() < timeout, "no exit {timeout:?} after SIGTERM; log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn kill9(self) {
+        self.signal(libc::SIGKILL);
+        let _ = self.child.borrow_mut().wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let child = self.child.get_mut();
+        if let Ok(None) = child.try_wait() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `ok.png` (one line of text, 1000×160) with pixel `n` darkened: a distinct
+/// file (distinct SHA-256) with the same text.
+fn variant(n: u32) -> Vec<u8> {
+    let mut img = image::open(data_path("bad/junk/ok.png")).unwrap().to_rgb8();
+    let (w, _) = img.dimensions();
+    img.put_pixel(n % w, 150 + n / w, image::Rgb([200, 200, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Writes `bytes` to `dir/.name.part` and renames it into place, as copy tools do.
+fn drop_file(dir: &Path, name: &str, bytes: &[u8]) {
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, dir.join(name)).unwrap();
+}
+
+fn search_hits(data: &Path, q: &str) -> Vec<serde_json::Value> {
+    let out = run(data, &["search", "--json", "--limit", "100", q]);
+    json_lines(&out)
+}
+
+#[test]
+fn a_dropped_scan_is_indexed_moved_deduplicated_and_failures_explained() {
+    let s = Setup::new("incomplete_timeout = \"3s\"\nignore = [\"*.skip\"]");
+    let d = s.start();
+
+    // One page: drop it, wait until a search finds it.
+    let t0 = Instant::now();
+    std::fs::copy(data_path("bad/junk/ok.png"), s.hot.join("ok.png")).unwrap();
+    d.wait_for("ok.png to be searchable", Duration::from_secs(60), || !search_hits(&s.data, "テスト画像").is_empty());
+    let searchable = t0.elapsed();
+    eprintln!("drop to searchable, one page: {searchable:?}");
+    d.wait_for("the hot folder to be empty", Duration::from_secs(10), || Setup::names(&s.hot).is_empty());
+    assert_eq!(Setup::names(&s.originals()), ["ok.png"]);
+    assert_eq!(std::fs::read(s.originals().join("ok.png")).unwrap(), std::fs::read(data_path("bad/junk/ok.png")).unwrap());
+    let hits = search_hits(&s.data, "テスト画像");
+    assert_eq!(hits.len(), 1);
+    assert!(Path::new(hits[0]["output"].as_str().unwrap()).starts_with(s.data.join("output/inbox")), "{}", hits[0]);
+    assert_eq!(hits[0]["file"], "ok.png");
+
+    // The same content again, under another name: a duplicate, not a second document.
+    drop_file(&s.hot, "copy.png", &std::fs::read(data_path("bad/junk/ok.png")).unwrap());
+    // A broken file fails at once; a truncated one after incomplete_timeout; junk and symlinks stay.
+    drop_file(&s.hot, "text.pdf", &std::fs::read(data_path("bad/text.pdf")).unwrap());
+    drop_file(&s.hot, "truncated.png", &std::fs::read(data_path("bad/truncated.png")).unwrap());
+    drop_file(&s.hot, "Thumbs.db", b"junk");
+    drop_file(&s.hot, "notes.skip", b"ignored by the folder's globs");
+    std::os::unix::fs::symlink(data_path("bad/junk/ok.png"), s.hot.join("link.png")).unwrap();
+
+    let failed = s.data.join("failed/inbox");
+    d.wait_for("copy.png, text.pdf and truncated.png to leave the hot folder", Duration::from_secs(60), || {
+        Setup::names(&s.hot) == ["Thumbs.db", "link.png", "notes.skip"]
+    });
+    assert_eq!(Setup::names(&s.originals()), ["copy.png", "ok.png"]);
+    assert_eq!(Setup::names(&failed), ["text.pdf", "text.pdf.error.txt", "truncated.png", "truncated.png.error.txt"]);
+    let why = std::fs::read_to_string(failed.join("text.pdf.error.txt")).unwrap();
+    assert!(why.contains("not a PNG, JPEG, TIFF or PDF file") && why.trim_end().lines().count() == 1, "{why}");
+    let why = std::fs::read_to_string(failed.join("truncated.png.error.txt")).unwrap();
+    assert!(why.contains("stayed incomplete for 3s") && why.contains("truncated"), "{why}");
+    assert_eq!(d.count(&["duplicate", "copy.png"]), 1, "{}", d.log());
+    assert!(std::fs::symlink_metadata(s.hot.join("link.png")).unwrap().file_type().is_symlink());
+
+    // Status works while the daemon runs.
+    let st = s.status();
+    assert_eq!((st["documents"].as_u64(), st["failed"].as_u64(), st["processing"].as_u64(), st["queued"].as_u64()), (Some(1), Some(2), Some(0), Some(0)), "{st}");
+
+    // SIGTERM: exit 0, quickly.
+    let t = Instant::now();
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+    eprintln!("SIGTERM to exit: {:?}", t.elapsed());
+}
+
+#[test]
+fn a_slow_writer_is_taken_once_and_complete() {
+    let s = Setup::new("");
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let full_a = variant(1);
+    let full_b = variant(2);
+
+    // A: half written and closed (a scanner pausing between writes): it must wait for the rest.
+    let a = s.hot.join("a.png");
+    std::fs::write(&a, &full_a[..full_a.len() / 2]).unwrap();
+    // B: half written and still held open by the writer.
+    let b = s.hot.join("b.png");
+    let mut fb = std::fs::File::create(&b).unwrap();
+    fb.write_all(&full_b[..full_b.len() / 2]).unwrap();
+    fb.flush().unwrap();
+
+    // Both pause for longer than settle: the daemon checks them and leaves them be.
+    d.wait_for("a.png to be seen as incomplete", Duration::from_secs(30), || d_log_has(&d.log, "a.png") && d.count(&["incomplete", "a.png"]) >= 1);
+    d.wait_for("b.png to be seen as open for writing", Duration::from_secs(30), || d.count(&["still open for writing", "b.png"]) >= 1);
+    assert_eq!(Setup::names(&s.hot), ["a.png", "b.png"]);
+
+    std::fs::OpenOptions::new().append(true).open(&a).unwrap().write_all(&full_a[full_a.len() / 2..]).unwrap();
+    fb.write_all(&full_b[full_b.len() / 2..]).unwrap();
+    drop(fb);
+
+    d.wait_for("both to be indexed", Duration::from_secs(60), || Setup::names(&s.hot).is_empty() && d.count(&["indexed"]) >= 2);
+    assert_eq!(std::fs::read(s.originals().join("a.png")).unwrap(), full_a);
+    assert_eq!(std::fs::read(s.originals().join("b.png")).unwrap(), full_b);
+    assert_eq!(d.count(&["processing", "a.png"]), 1, "taken once: {}", d.log());
+    assert_eq!(d.count(&["processing", "b.png"]), 1, "taken once: {}", d.log());
+    assert!(Setup::names(&s.data.join("failed/inbox")).is_empty());
+    assert_eq!(s.status()["documents"], 2);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+fn d_log_has(log: &Path, needle: &str) -> bool {
+    std::fs::read_to_string(log).unwrap_or_default().contains(needle)
+}
+
+/// Drops `files` distinct pages, kills the daemon with SIGKILL after each of
+/// `kills` points (a number of documents indexed so far), restarts it, and
+/// checks that every file ends indexed exactly once.
+fn kill_and_restart(files: u32, kills: &[usize]) {
+    let s = Setup::new("");
+    let mut d = s.start();
+    for n in 0..files {
+        drop_file(&s.hot, &format!("scan-{n:03}.png"), &variant(100 + n));
+    }
+    let started = Instant::now();
+    for &after in kills {
+        let indexed = || Setup::names(&s.originals()).len();
+        d.wait_for(&format!("{after} documents"), Duration::from_secs(600), || indexed() >= after);
+        d.kill9();
+        eprintln!("killed with {} of {files} moved to originals", indexed());
+        d = s.start();
+    }
+    d.wait_for("every file to be done", Duration::from_secs(900), || Setup::names(&s.originals()).len() == files as usize && Setup::names(&s.hot).is_empty());
+    let elapsed = started.elapsed();
+    eprintln!("{files} files with {} kill(s): {elapsed:?} ({:.1} files/minute)", kills.len(), files as f64 * 60.0 / elapsed.as_secs_f64());
+    let st = s.status();
+    assert_eq!(st["documents"].as_u64(), Some(files as u64), "{st}");
+    assert_eq!((st["processing"].as_u64(), st["queued"].as_u64(), st["failed"].as_u64()), (Some(0), Some(0), Some(0)), "{st}");
+    // One PDF per file: a redo reuses the name it planned, so no orphans and no "-1" copies.
+    let pdfs = Setup::names(&s.data.join("output/inbox"));
+    assert_eq!(pdfs.len(), files as usize, "{pdfs:?}");
+    assert!(pdfs.iter().all(|p| p.ends_with(".pdf") && !p.contains("-1.") && !p.starts_with('.')), "{pdfs:?}");
+    // Every file appears in the journal as indexed exactly once.
+    let conn = rusqlite::Connection::open(s.data.join("journal.sqlite")).unwrap();
+    let dupes: i64 = conn
+        .query_row("SELECT COUNT(*) FROM (SELECT path FROM files WHERE state = 'indexed' GROUP BY path HAVING COUNT(*) != 1)", [], |r| r.get(0))
+        .unwrap();
+    let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM files WHERE state = 'indexed'", [], |r| r.get(0)).unwrap();
+    assert_eq!((indexed, dupes), (files as i64, 0));
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+#[test]
+fn kill_9_mid_run_then_restart_indexes_every_file_exactly_once() {
+    kill_and_restart(10, &[2]);
+}
+
+/// The full version: 40 files, three kills at different moments.
+/// Run with `cargo test -p inkan --test e2e daemon -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn kill_9_three_times_with_40_files() {
+    kill_and_restart(40, &[1, 12, 27]);
+}
+
+#[test]
+fn unsafe_configs_refuse_to_start() {
+    // Output inside the hot folder.
+    let s = Setup::new(&format!("output = {:?}", "hot/pdfs"));
+    let out = inkan().arg("--config").arg(&s.config).arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("inkan.toml:") && err.contains("output") && err.contains("inside the hot folder"), "{err}");
+
+    // Output through a symlink that points into the hot folder.
+    let s = Setup::new("");
+    let link = s.dir.path().join("archive");
+    std::os::unix::fs::symlink(&s.hot, &link).unwrap();
+    let text = std::fs::read_to_string(&s.config).unwrap() + &format!("output = {:?}\n", link.join("pdfs"));
+    std::fs::write(&s.config, text).unwrap();
+    let out = inkan().arg("--config").arg(&s.config).arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("resolves to"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // A world-writable config file.
+    let s = Setup::new("");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&s.config, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = inkan().arg("--config").arg(&s.config).arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writable by every user"));
+
+    // `run` without a config.
+    let out = inkan().arg("run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
