@@ -325,3 +325,69 @@ fn unsafe_configs_refuse_to_start() {
     let out = inkan().arg("run").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_changed_config_is_reloaded_and_a_broken_one_refused() {
+    let s = Setup::new("");
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+
+    // A broken change is refused with a log line; the old folder keeps working.
+    let good = std::fs::read_to_string(&s.config).unwrap();
+    std::fs::write(&s.config, format!("{good}\nfrobnicate = 1\n")).unwrap();
+    d.wait_for("the refusal", Duration::from_secs(30), || d_log_has(&d.log, "refused"));
+    assert!(d.log().contains("frobnicate"), "{}", d.log());
+    drop_file(&s.hot, "one.png", &variant(7));
+    d.wait_for("one.png", Duration::from_secs(60), || Setup::names(&s.originals()) == ["one.png"]);
+
+    // A second, recursive, polled folder is added: sub-folder names become tags.
+    let second = s.dir.path().join("second");
+    std::fs::create_dir_all(second.join("2024")).unwrap();
+    let second = std::fs::canonicalize(second).unwrap();
+    std::fs::write(&s.config, format!("{good}\n[[folder]]\nname = \"second\"\npath = {second:?}\nrecursive = true\ntags = [\"contract\"]\nsettle = \"300ms\"\npoll = \"500ms\"\n")).unwrap();
+    d.wait_for("the reload", Duration::from_secs(30), || d_log_has(&d.log, "configuration reloaded"));
+    drop_file(&second.join("2024"), "deep.png", &variant(8));
+    d.wait_for("deep.png", Duration::from_secs(60), || s.data.join("originals/second/2024/deep.png").exists());
+    assert!(Setup::names(&second.join("2024")).is_empty());
+    let out = run(&s.data, &["search", "--json", "--tag", "2024", "--folder", "second", "テスト画像"]);
+    let hits = json_lines(&out);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["file"], "deep.png");
+    assert!(hits[0]["output"].as_str().unwrap().ends_with("output/second/2024/deep.pdf"), "{}", hits[0]);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+/// A burst of small pages: all indexed, none lost; prints files/minute,
+/// the daemon's peak RSS and one page's drop-to-searchable time on a warm
+/// daemon. `INKAN_BURST=N` sets the count (default 1000).
+/// Run with `cargo test -p inkan --test e2e daemon::burst -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn burst_of_small_pages() {
+    let n: u32 = std::env::var("INKAN_BURST").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let s = Setup::new("");
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    // Warm daemon: one page, drop to searchable.
+    let t0 = Instant::now();
+    drop_file(&s.hot, "first.png", &variant(5000));
+    d.wait_for("the first page to be searchable", Duration::from_secs(60), || !search_hits(&s.data, "テスト画像").is_empty());
+    eprintln!("warm daemon, one page, drop to searchable: {:?}", t0.elapsed());
+
+    let pages: Vec<Vec<u8>> = (0..n).map(|i| variant(6000 + i)).collect();
+    let t0 = Instant::now();
+    for (i, p) in pages.iter().enumerate() {
+        drop_file(&s.hot, &format!("burst-{i:04}.png"), p);
+    }
+    eprintln!("{n} files dropped in {:?}", t0.elapsed());
+    let done = || Setup::names(&s.originals()).len() == n as usize + 1;
+    d.wait_for("the burst", Duration::from_secs(3600), done);
+    let took = t0.elapsed();
+    let pid = d.child.borrow().id();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("VmHWM: ?").to_string();
+    eprintln!("{n} files in {took:?}: {:.1} files/minute; peak RSS {hwm}", n as f64 * 60.0 / took.as_secs_f64());
+    assert!(Setup::names(&s.hot).is_empty());
+    assert_eq!(s.status()["documents"].as_u64(), Some(n as u64 + 1));
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
