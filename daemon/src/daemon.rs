@@ -55,6 +55,9 @@ pub enum DaemonError {
     /// The OCR engines cannot start (missing language data).
     #[error(transparent)]
     Ocr(#[from] OcrError),
+    /// The HTTP API (`[http]`) cannot start.
+    #[error("cannot start the HTTP API: {0}")]
+    Http(String),
     /// A file-system step of start-up failed.
     #[error("cannot {about}: {source}")]
     Io {
@@ -107,8 +110,15 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
     let io_err = |about: String| move |source| DaemonError::Io { about, source };
     std::fs::create_dir_all(&data).map_err(io_err(format!("create the data folder {}", data.display())))?;
     let journal = Journal::open(&data)?;
-    let index = indexer::Index::open(&data.join("index"))?;
+    let index = Arc::new(indexer::Index::open(&data.join("index"))?);
     let writer = index.writer()?;
+    let server = match &config.http {
+        Some(http) => {
+            let counts: Arc<dyn crate::api::Pipeline> = Arc::new(JournalCounts { data: data.clone() });
+            Some(crate::api::start(http, data.clone(), index.clone(), Some(counts), shutdown.clone()).map_err(|e| DaemonError::Http(e.to_string()))?)
+        }
+        None => None,
+    };
     let languages = config.languages.clone();
     let factory: EngineFactory = Arc::new(move || TesseractEngine::new(&languages).map(|e| Box::new(e) as Box<dyn OcrEngine>));
     let workers = Workers::start(config.workers, Some(factory))?;
@@ -144,6 +154,12 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
     workers.run(|idle| state.borrow_mut().next(idle), |key, result| state.borrow_mut().done(key, result));
     let mut state = state.into_inner();
     state.stop_intakes();
+    if let Some(server) = server {
+        state.shutdown.trigger(); // also after a fatal error: the API stops with the daemon
+        if let Ok(Err(e)) = server.thread.join() {
+            tracing::warn!("the HTTP API stopped with an error: {e}");
+        }
+    }
     let c = state.counts;
     tracing::info!(indexed = c.indexed, duplicates = c.duplicates, failed = c.failed, "stopped");
     match state.fatal.take() {
@@ -154,6 +170,25 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
 
 fn folders_of(config: &watch_config::Config, data: &Path) -> Vec<Arc<HotFolder>> {
     config.folders.iter().map(|f| Arc::new(HotFolder::new(config, f, data))).collect()
+}
+
+/// The queue counts `/api/status` and `/metrics` report: read from the
+/// journal, like `inkan status`.
+struct JournalCounts {
+    /// The data directory.
+    data: PathBuf,
+}
+
+impl crate::api::Pipeline for JournalCounts {
+    fn counts(&self) -> crate::api::PipelineCounts {
+        match crate::journal::read_counts(&self.data) {
+            Ok(c) => crate::api::PipelineCounts { queued: c.queued, processing: c.processing, failed: c.failed },
+            Err(e) => {
+                tracing::warn!("{e}");
+                crate::api::PipelineCounts::default()
+            }
+        }
+    }
 }
 
 /// A file taken for processing: the key that travels through the workers.
@@ -206,8 +241,8 @@ struct Daemon {
     data: PathBuf,
     /// The journal (this thread's connection).
     journal: Journal,
-    /// The index, for duplicate checks.
-    index: indexer::Index,
+    /// The index, for duplicate checks (shared with the HTTP API).
+    index: Arc<indexer::Index>,
     /// The index's single writer, held for the daemon's life.
     writer: indexer::Writer,
     /// Paths handed over by intake and not finished yet.

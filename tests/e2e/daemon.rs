@@ -71,8 +71,9 @@ struct Daemon {
 }
 
 impl Daemon {
+    /// The daemon's log so far, without terminal colour codes.
     fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        strip_ansi(&std::fs::read_to_string(&self.log).unwrap_or_default())
     }
 
     /// Polls `cond` every 50 ms until it holds; fails after `timeout`, or at
@@ -241,7 +242,25 @@ fn a_slow_writer_is_taken_once_and_complete() {
 }
 
 fn d_log_has(log: &Path, needle: &str) -> bool {
-    std::fs::read_to_string(log).unwrap_or_default().contains(needle)
+    strip_ansi(&std::fs::read_to_string(log).unwrap_or_default()).contains(needle)
+}
+
+/// `text` without `ESC [ … m` colour sequences.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Drops `files` distinct pages, kills the daemon with SIGKILL after each of
@@ -389,5 +408,24 @@ fn burst_of_small_pages() {
     eprintln!("{n} files in {took:?}: {:.1} files/minute; peak RSS {hwm}", n as f64 * 60.0 / took.as_secs_f64());
     assert!(Setup::names(&s.hot).is_empty());
     assert_eq!(s.status()["documents"].as_u64(), Some(n as u64 + 1));
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+#[test]
+fn the_http_api_is_served_while_the_daemon_runs() {
+    let s = Setup::new("");
+    let text = std::fs::read_to_string(&s.config).unwrap();
+    std::fs::write(&s.config, format!("{text}\n[http]\nlisten = \"127.0.0.1:0\"\n")).unwrap();
+    let d = s.start();
+    d.wait_for("the API to listen", Duration::from_secs(30), || d_log_has(&d.log, "HTTP API listening"));
+    let log = d.log();
+    let line = log.lines().find(|l| l.contains("HTTP API listening")).unwrap();
+    let addr = line.split("addr=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    write!(conn, "GET /api/status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut reply = String::new();
+    std::io::Read::read_to_string(&mut conn, &mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(reply.contains("\"queued\"") && reply.contains("\"processing\""), "{reply}");
     assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
 }
