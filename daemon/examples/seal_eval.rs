@@ -45,10 +45,20 @@ fn dump_errors(dir: &std::path::Path) {
         let dets: Vec<_> = cands.iter().filter_map(|c| c.seal.clone()).collect();
         let m = match_seals(&dets, &t.seals);
         for (d, mm) in dets.iter().zip(&m) {
+            if let Some(j) = mm {
+                let c = cands.iter().find(|c| c.bbox == d.bbox).unwrap();
+                println!("TP {} {} {} faded={} conf={:.2} {:?}", t.file, t.mode, t.seals[*j].shape, t.seals[*j].faded, d.confidence, c.features);
+            }
             if mm.is_none() {
                 let c = cands.iter().find(|c| c.bbox == d.bbox).unwrap();
                 let neg = t.negatives.iter().find(|n| inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]).iou(&d.bbox) > 0.1).map(|n| n.kind.as_str()).unwrap_or("?");
                 println!("FP {} {} {:?} {:?} neg={neg} conf={:.2} {:?}", t.file, t.mode, d.bbox, d.shape, d.confidence, c.features);
+            }
+        }
+        for n in &t.negatives {
+            let nb = inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]);
+            if let Some(c) = cands.iter().filter(|c| c.bbox.iou(&nb) > 0.3).max_by(|a, b| a.bbox.iou(&nb).total_cmp(&b.bbox.iou(&nb))) {
+                println!("NEG {} {} {} seal={} {:?}", t.file, t.mode, n.kind, c.seal.is_some(), c.features);
             }
         }
         for (j, s) in t.seals.iter().enumerate() {

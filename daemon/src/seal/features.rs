@@ -34,10 +34,15 @@ pub struct Features {
     /// Ink fraction of the box inset by 18 % on each side.
     pub rect_inner_fill: f32,
     /// Coefficient of variation of ink strength over stroke cores: stamp-pad
-    /// ink is mottled, printed ink is flat.
+    /// ink is mottled, printed ink is flat. −1 when strokes are too thin to
+    /// have cores.
     pub texture: f32,
     /// Mean ink strength over stroke cores (0–255).
     pub strength: f32,
+    /// Extent of the ink inside normalised radius 0.66, as a fraction of the
+    /// box size (larger of width and height): a seal's name fills the inside,
+    /// a circled page number or a printed 印 guide sits small in the middle.
+    pub inner_span: f32,
     /// Mask pixels in a margin of half the box size around the box, per
     /// mask pixel inside it: other red (gray) ink nearby, as a logo's wordmark.
     pub context: f32,
@@ -59,6 +64,7 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
     let (ix0, ix1) = (b.x0 + (bw * 0.18) as usize, b.x1 - (bw * 0.18) as usize);
     let (iy0, iy1) = (b.y0 + (bh * 0.18) as usize, b.y1 - (bh * 0.18) as usize);
     let mut rin = 0u32;
+    let (mut sx0, mut sy0, mut sx1, mut sy1) = (usize::MAX, usize::MAX, 0usize, 0usize);
     let (mut s1, mut s2, mut sn) = (0f64, 0f64, 0u32);
     for y in b.y0..b.y1 {
         let row = y * m.w;
@@ -78,6 +84,12 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
             } else if r2 < 0.66 * 0.66 {
                 in_n += 1;
                 in_i += on as u32;
+                if on {
+                    sx0 = sx0.min(x);
+                    sx1 = sx1.max(x + 1);
+                    sy0 = sy0.min(y);
+                    sy1 = sy1.max(y + 1);
+                }
             } else if r2 > 1.2 * 1.2 {
                 co_n += 1;
                 co_i += on as u32;
@@ -101,10 +113,11 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
             if x >= b.x1 - band_x {
                 right[y - b.y0] = true;
             }
-            // Stroke core: all 4 neighbours inked.
+            // Stroke core: all 8 neighbours inked (edges are blurred by the scan).
             if x > 0 && x + 1 < m.w && y > 0 && y + 1 < m.h
+                && m.mask[row - m.w + x - 1..=row - m.w + x + 1].iter().all(|&v| v != 0)
                 && m.mask[row + x - 1] != 0 && m.mask[row + x + 1] != 0
-                && m.mask[row - m.w + x] != 0 && m.mask[row + m.w + x] != 0
+                && m.mask[row + m.w + x - 1..=row + m.w + x + 1].iter().all(|&v| v != 0)
             {
                 let v = m.value[row + x] as f64;
                 s1 += v;
@@ -151,15 +164,25 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
         corner_fill: frac(co_i, co_n),
         side_cov: [cov(&top), cov(&bottom), cov(&left), cov(&right)],
         rect_inner_fill: frac(rin, ((ix1 - ix0) * (iy1 - iy0)).max(1) as u32),
-        texture: if mean > 0.0 { (var.sqrt() / mean) as f32 } else { 0.0 },
+        texture: if sn >= 40 && mean > 0.0 { (var.sqrt() / mean) as f32 } else { -1.0 },
         strength: mean as f32,
+        inner_span: if sx1 > sx0 { ((sx1 - sx0) as f32 / bw).max((sy1 - sy0) as f32 / bh) } else { 0.0 },
         context: outside as f32 / ink.max(1) as f32,
     }
 }
 
 /// The detector's verdict on a candidate: a shape and a confidence, or no seal.
-pub fn classify(f: &Features, color: SealColor) -> Option<(SealShape, f32)> {
+///
+/// `refit` is true for a box from [`fit_circle`]: the ring may be partly
+/// missing (faded, partial impressions), so less of it is required.
+pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShape, f32)> {
     let (short, long) = (f.w_mm.min(f.h_mm), f.w_mm.max(f.h_mm));
+    let bilevel = color == SealColor::Black;
+    // Bilevel: big title glyphs are as black as seals; seals are ≥ 8 mm.
+    // Printed logos have heavy solid rings.
+    if bilevel && (long < 8.0 || f.inner_fill > 0.42 || f.ring_fill > 0.42) {
+        return None;
+    }
     if short < 6.5 || long > 45.0 || f.w_mm > 42.0 {
         return None;
     }
@@ -170,12 +193,25 @@ pub fn classify(f: &Features, color: SealColor) -> Option<(SealShape, f32)> {
     if f.fill > 0.62 {
         return None; // solid shapes: logos, filled marks
     }
-    let bilevel = color == SealColor::Black;
-    let ring_min = match color {
-        SealColor::Red => 0.72,
-        SealColor::Gray => 0.75,
-        SealColor::Black => 0.85,
+    let ring_min = match (color, refit) {
+        (_, true) => 0.55,
+        (SealColor::Red, false) => 0.72,
+        (SealColor::Gray, false) => 0.75,
+        (SealColor::Black, false) => 0.85,
     };
+    // Printed ink is flat; stamp-pad ink is mottled.
+    let flat = match color {
+        SealColor::Red => 0.08,
+        SealColor::Gray => 0.05,
+        SealColor::Black => 0.0,
+    };
+    if (0.0..flat).contains(&f.texture) {
+        return None;
+    }
+    // Something small in the middle of a ring: a page number, a printed 印 guide.
+    if f.inner_span < 0.42 {
+        return None;
+    }
     let sides_min = f.side_cov.iter().copied().fold(1.0f32, f32::min);
     let sides_mean = f.side_cov.iter().sum::<f32>() / 4.0;
 
@@ -183,11 +219,11 @@ pub fn classify(f: &Features, color: SealColor) -> Option<(SealShape, f32)> {
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
         && (0.035..=0.62).contains(&f.inner_fill);
-    let square = sides_min >= 0.6
+    let square = sides_min >= 0.5
         && sides_mean >= 0.75
         && (0.78..=1.3).contains(&f.aspect)
         && f.corner_fill > 0.08
-        && (0.10..=0.75).contains(&f.rect_inner_fill);
+        && (0.10..=0.62).contains(&f.rect_inner_fill);
 
     let shape = if ellipse {
         if f.aspect <= 1.22 && f.aspect >= 0.82 { SealShape::Round } else { SealShape::Oval }
@@ -209,8 +245,101 @@ pub fn classify(f: &Features, color: SealColor) -> Option<(SealShape, f32)> {
     if bilevel {
         conf *= 0.85;
     }
+    if refit {
+        conf *= 0.9;
+    }
     if conf < 0.5 {
         return None;
     }
     Some((shape, conf.clamp(0.0, 0.99)))
+}
+
+/// Least-squares circle through the outermost ink in 64 directions around
+/// the ink's centroid, refitted without the points well inside the circle
+/// (glyphs where the ring did not print). For faded and partial round seals
+/// whose box is cut short. Returns centre and radius in working pixels.
+pub fn fit_circle(m: &WorkMap, b: &Box) -> Option<(f32, f32, f32)> {
+    const DIRS: usize = 64;
+    let (mut sx, mut sy, mut n) = (0f64, 0f64, 0f64);
+    for y in b.y0..b.y1 {
+        for x in b.x0..b.x1 {
+            if m.mask[y * m.w + x] != 0 {
+                sx += x as f64;
+                sy += y as f64;
+                n += 1.0;
+            }
+        }
+    }
+    if n < 20.0 {
+        return None;
+    }
+    let (gx, gy) = (sx / n, sy / n);
+    let mut far = [(0f64, 0f64, -1f64); DIRS];
+    for y in b.y0..b.y1 {
+        for x in b.x0..b.x1 {
+            if m.mask[y * m.w + x] != 0 {
+                let (dx, dy) = (x as f64 - gx, y as f64 - gy);
+                let d2 = dx * dx + dy * dy;
+                let k = (((dy.atan2(dx) + std::f64::consts::PI) / std::f64::consts::TAU) * DIRS as f64) as usize % DIRS;
+                if d2 > far[k].2 {
+                    far[k] = (dx, dy, d2);
+                }
+            }
+        }
+    }
+    let mut pts: Vec<(f64, f64)> = far.iter().filter(|p| p.2 >= 0.0).map(|p| (p.0, p.1)).collect();
+    let mut circle = kasa(&pts)?;
+    for _ in 0..2 {
+        let (cx, cy, r) = circle;
+        pts.retain(|&(x, y)| ((x - cx).powi(2) + (y - cy).powi(2)).sqrt() > 0.85 * r);
+        if pts.len() < 16 {
+            return None;
+        }
+        circle = kasa(&pts)?;
+    }
+    let (cx, cy, r) = circle;
+    let r_mm = r as f32 / m.ppm;
+    if !(3.2..=21.0).contains(&r_mm) {
+        return None;
+    }
+    Some(((cx + gx) as f32, (cy + gy) as f32, r as f32))
+}
+
+/// Algebraic (Kåsa) circle fit: centre and radius.
+fn kasa(pts: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
+    let (mut sxx, mut sxy, mut syy, mut sx, mut sy, mut sxz, mut syz, mut sz) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let n = pts.len() as f64;
+    for &(x, y) in pts {
+        let z = x * x + y * y;
+        sxx += x * x;
+        sxy += x * y;
+        syy += y * y;
+        sx += x;
+        sy += y;
+        sxz += x * z;
+        syz += y * z;
+        sz += z;
+    }
+    // Solve [sxx sxy sx; sxy syy sy; sx sy n] [D E F] = -[sxz syz sz] by Cramer's rule.
+    let det3 = |a: [[f64; 3]; 3]| {
+        a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+            + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])
+    };
+    let a = [[sxx, sxy, sx], [sxy, syy, sy], [sx, sy, n]];
+    let rhs = [-sxz, -syz, -sz];
+    let d = det3(a);
+    if d.abs() < 1e-9 {
+        return None;
+    }
+    let col = |i: usize| {
+        let mut m = a;
+        for r in 0..3 {
+            m[r][i] = rhs[r];
+        }
+        det3(m) / d
+    };
+    let (dd, ee, ff) = (col(0), col(1), col(2));
+    let (cx, cy) = (-dd / 2.0, -ee / 2.0);
+    let r2 = cx * cx + cy * cy - ff;
+    (r2 > 0.0).then(|| (cx, cy, r2.sqrt()))
 }

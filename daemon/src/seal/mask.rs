@@ -126,7 +126,7 @@ pub fn gray_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let span = (paper - black).max(40.0);
     // In darkness units (255 - gray): ink darker than `lo` but not black.
     let hi_gray = paper - 0.13 * span; // lighter than this: paper
-    let lo_gray = black + 0.30 * span; // darker than this: black text
+    let lo_gray = black + 0.22 * span; // darker than this: black text
     let (dmin, dmax) = ((255.0 - hi_gray) as u8, (255.0 - lo_gray) as u8);
     for i in 0..w * h {
         let d = m.value[i];
@@ -193,6 +193,13 @@ pub fn dilate(src: &[u8], w: usize, h: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// 3×3 opening of a 0/1 mask: strokes thinner than 3 pixels disappear.
+pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
+    let inv: Vec<u8> = src.iter().map(|&v| (v == 0) as u8).collect();
+    let eroded: Vec<u8> = dilate(&inv, w, h).iter().map(|&v| (v == 0) as u8).collect();
+    dilate(&eroded, w, h)
 }
 
 /// Erases thin straight lines (table rules, form boxes, underlines) longer

@@ -113,7 +113,14 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
         SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
         // Bilevel: text is the same ink; grouping would glue seals to it.
-        SealColor::Black => comps,
+        // Thin text strokes touching a ring are cut off by an opening, so
+        // the opened mask's components are candidates too.
+        SealColor::Black => {
+            let opened = mask::open(&map.mask, map.w, map.h);
+            let mut all = comps;
+            all.extend(label::components(&opened, map.w, map.h, min_area));
+            all
+        }
     };
     let (lo, hi) = ((6.0 * ppm) as usize, (46.0 * ppm) as usize);
     let f = map.factor;
@@ -123,30 +130,63 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         .map(|g| {
             let b = g.bbox;
             let features = features::measure(&map, &b);
-            let bbox = PxRect::new(
-                b.x0 as u32 * f,
-                b.y0 as u32 * f,
-                (b.x1 as u32 * f).min(page.width()),
-                (b.y1 as u32 * f).min(page.height()),
-            );
-            let seal = features::classify(&features, color).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
+            let to_px = |b: &label::Box| {
+                PxRect::new(
+                    b.x0 as u32 * f,
+                    b.y0 as u32 * f,
+                    (b.x1 as u32 * f).min(page.width()),
+                    (b.y1 as u32 * f).min(page.height()),
+                )
+            };
+            let bbox = to_px(&b);
+            let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
+            if seal.is_none() {
+                // A ring with a missing arc has a box cut short: fit the circle and look again.
+                if let Some(rb) = refit_box(&map, &b) {
+                    let rf = features::measure(&map, &rb);
+                    if let Some((shape, confidence)) = features::classify(&rf, color, true) {
+                        let bbox = to_px(&rb);
+                        return Candidate { bbox, features: rf, seal: Some(Seal { bbox, shape, color, confidence }) };
+                    }
+                }
+            }
             Candidate { bbox, features, seal }
         })
         .collect();
-    // A seal inside another (the inner ring of a company seal in a bilevel
-    // scan) is part of it.
-    let seals: Vec<(PxRect, f32)> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| (s.bbox, s.confidence))).collect();
-    for c in out.iter_mut() {
-        if let Some(s) = &c.seal {
-            let inside = seals.iter().any(|(o, conf)| {
-                *o != s.bbox && contains(o, &s.bbox) && (*conf >= s.confidence || o.width() > s.bbox.width())
-            });
-            if inside {
-                c.seal = None;
-            }
+    // Overlapping verdicts (the inner ring of a company seal, the same seal
+    // found with and without opening): the most confident one stays.
+    let mut order: Vec<usize> = (0..out.len()).filter(|&i| out[i].seal.is_some()).collect();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (out[a].seal.as_ref().map_or(0.0, |s| s.confidence), out[b].seal.as_ref().map_or(0.0, |s| s.confidence));
+        cb.total_cmp(&ca).then(out[b].bbox.width().cmp(&out[a].bbox.width()))
+    });
+    let mut kept: Vec<PxRect> = Vec::new();
+    for i in order {
+        let b = out[i].bbox;
+        if kept.iter().any(|k| k.iou(&b) > 0.3 || contains(k, &b) || contains(&b, k)) {
+            out[i].seal = None;
+        } else {
+            kept.push(b);
         }
     }
     out
+}
+
+/// The box of the circle fitted to a group's outer ink, when it is plausible.
+fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
+    let (cx, cy, r) = features::fit_circle(map, b)?;
+    let (x0, y0) = ((cx - r).round().max(0.0) as usize, (cy - r).round().max(0.0) as usize);
+    let (x1, y1) = (((cx + r).round() as usize + 1).min(map.w), ((cy + r).round() as usize + 1).min(map.h));
+    // The fitted circle must contain most of the group and not be far bigger.
+    let inter_w = x1.min(b.x1).saturating_sub(x0.max(b.x0));
+    let inter_h = y1.min(b.y1).saturating_sub(y0.max(b.y0));
+    if x1 <= x0 || y1 <= y0 || inter_w * inter_h * 20 < b.w() * b.h() * 17 {
+        return None;
+    }
+    if (x1 - x0) * (y1 - y0) > b.w() * b.h() * 3 {
+        return None;
+    }
+    Some(label::Box { x0, y0, x1, y1 })
 }
 
 fn contains(outer: &PxRect, inner: &PxRect) -> bool {
