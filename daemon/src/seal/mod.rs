@@ -337,13 +337,15 @@ pub mod tests_support {
         })
     }
 
-    /// Paints `draw` centred at `(cx, cy)` in `ink` (multiplied onto the page).
+    /// Paints `draw` centred at `(cx, cy)` in `ink` (multiplied onto the page), with mottled density.
     pub fn paint(img: &mut RgbImage, cx: f32, cy: f32, half: f32, ink: [u8; 3], draw: &Drawing) {
         let (x0, x1) = ((cx - half - 2.0).max(0.0) as u32, ((cx + half + 2.0) as u32).min(img.width()));
         let (y0, y1) = ((cy - half - 2.0).max(0.0) as u32, ((cy + half + 2.0) as u32).min(img.height()));
         for y in y0..y1 {
             for x in x0..x1 {
-                let a = draw(x as f32 - cx, y as f32 - cy);
+                // Stamp-pad ink is mottled: a deterministic speckle (printed ink would be flat).
+                let speckle = (((x / 5).wrapping_mul(73_856_093) ^ (y / 5).wrapping_mul(19_349_663)) % 1000) as f32 / 1000.0;
+                let a = draw(x as f32 - cx, y as f32 - cy) * (0.45 + 0.55 * speckle);
                 if a > 0.0 {
                     let p = img.get_pixel_mut(x, y);
                     for c in 0..3 {
