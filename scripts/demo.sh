@@ -9,7 +9,7 @@ cargo build --quiet -p inkan
 inkan=target/debug/inkan
 data=inkan-data
 echo "== inkan ingest samples/"
-"$inkan" --data "$data" ingest samples/
+"$inkan" --data "$data" ingest samples/*.tif samples/*.jpg samples/*.png samples/*.pdf
 echo "== inkan search 契約"
 "$inkan" --data "$data" search 契約
 echo "== inkan sealed --status all"

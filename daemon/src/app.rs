@@ -1,6 +1,7 @@
 //! One function per subcommand: each reads its inputs, does the work through
 //! the library, prints, and returns the exit status.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -160,10 +161,10 @@ fn progress(len: usize) -> ProgressBar {
 }
 
 fn failure_reason<E: std::fmt::Display>(f: &Failed<E>) -> String {
-    match f {
+    ingest::one_line(&match f {
         Failed::Source(e) => e.to_string(),
         Failed::Ocr { page, error } => format!("page {page}: {error}"),
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -310,8 +311,8 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
     std::fs::create_dir_all(output).map_err(|e| runtime(format!("cannot create the output folder {}: {e}", output.display())))?;
     let pool = Workers::start(workers, Some(engine)).map_err(runtime)?;
     let bar = progress(files.len());
-    let mut seen: HashMap<String, String> = HashMap::new(); // sha256 -> doc_id in this run
-    let mut outputs: HashMap<String, String> = HashMap::new(); // doc_id -> output in this run
+    // sha256 -> output of documents stored by this run; read by the source, filled by `done`.
+    let stored: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut inputs = files.into_iter();
     let (mut failed, mut indexed, mut dups) = (0, 0, 0);
@@ -327,11 +328,11 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
                 Err(e) => return Next::Doc(((path, String::new()), Err(Skip::Failed(format!("cannot read the file: {e}"))))),
             };
             let sha = ingest::sha256_hex(&bytes);
-            let id = ingest::doc_id(&sha);
-            let known = seen.contains_key(&sha) || index.find_by_sha256(&sha).ok().flatten().is_some();
-            seen.insert(sha.clone(), id.clone());
+            // Empty files are not content: they fail in decode, never count as duplicates.
+            let known = !bytes.is_empty()
+                && (stored.borrow().contains_key(&sha) || index.find_by_sha256(&sha).ok().flatten().is_some());
             if known {
-                return Next::Doc(((path, sha), Err(Skip::Duplicate(id))));
+                return Next::Doc(((path, sha.clone()), Err(Skip::Duplicate(ingest::doc_id(&sha)))));
             }
             let pages = decode::decode_bytes(&bytes).map_err(|e| Skip::Failed(e.to_string()));
             if pages.as_ref().is_ok_and(|p| p.iter().any(|p| !p.dpi_from_file)) {
@@ -344,10 +345,15 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
             bar.set_message(file.clone());
             let outcome = match result {
                 Err(Failed::Source(Skip::Duplicate(id))) => {
-                    let output = outputs.get(&id).cloned().or_else(|| index.document(&id).ok().flatten().map(|d| d.output));
+                    let output = stored.borrow().get(&sha).cloned().or_else(|| index.document(&id).ok().flatten().map(|d| d.output));
                     Outcome { file, status: Status::Duplicate, doc_id: Some(id), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
                 }
                 Err(f) => Outcome::failed(&file, failure_reason(&f)),
+                // The same content twice in one run: the first copy was stored while this one was in flight.
+                Ok(_) if stored.borrow().contains_key(&sha) => {
+                    let output = stored.borrow().get(&sha).cloned();
+                    Outcome { file, status: Status::Duplicate, doc_id: Some(ingest::doc_id(&sha)), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
+                }
                 Ok(pages) => {
                     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                     let target = ingest::free_output_path(output, &stem, &taken);
@@ -355,7 +361,7 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
                     match ingest::store(&mut writer, &doc) {
                         Ok(rec) => {
                             taken.insert(target.clone());
-                            outputs.insert(rec.doc_id.clone(), rec.output.clone());
+                            stored.borrow_mut().insert(sha.clone(), rec.output.clone());
                             let seals = pages.iter().map(|p| p.seals.len()).sum();
                             Outcome { file, status: Status::Indexed, doc_id: Some(rec.doc_id), output: Some(rec.output), pages: pages.len(), seals, needs_reapproval: seals > 0, error: None }
                         }

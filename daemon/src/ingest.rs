@@ -50,8 +50,14 @@ pub enum Status {
 impl Outcome {
     /// A failure with its reason.
     pub fn failed(file: &str, error: impl ToString) -> Outcome {
-        Outcome { file: file.to_string(), status: Status::Failed, doc_id: None, output: None, pages: 0, seals: 0, needs_reapproval: false, error: Some(error.to_string()) }
+        let error = one_line(&error.to_string());
+        Outcome { file: file.to_string(), status: Status::Failed, doc_id: None, output: None, pages: 0, seals: 0, needs_reapproval: false, error: Some(error) }
     }
+}
+
+/// A message as one line: decoders' multi-line explanations folded, whitespace collapsed.
+pub fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Why storing a document failed.

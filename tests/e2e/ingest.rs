@@ -126,3 +126,19 @@ fn status_counts_documents_and_pages() {
         assert!(s[k].is_u64(), "{k} missing in {s}");
     }
 }
+
+#[test]
+fn two_copies_in_one_run_give_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.png");
+    let b = dir.path().join("b.png");
+    std::fs::copy(data_path("bad/junk/ok.png"), &a).unwrap();
+    std::fs::copy(data_path("bad/junk/ok.png"), &b).unwrap();
+    let out = run(&dir.path().join("data"), &["ingest", "--json", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(out.status.success());
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["status"], "indexed");
+    assert_eq!(lines[1]["status"], "duplicate");
+    assert_eq!(lines[1]["doc_id"], lines[0]["doc_id"]);
+    assert_eq!(lines[1]["output"], lines[0]["output"]);
+}

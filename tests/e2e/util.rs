@@ -75,7 +75,10 @@ pub fn ingested() -> &'static Ingested {
     ONCE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let out = run(&data, &["ingest", "--json", "--workers", "2", data_path("known").to_str().unwrap()]);
+        let files: Vec<String> = truth().keys().map(|f| data_path(&format!("known/{f}")).to_string_lossy().into_owned()).collect();
+        let mut args = vec!["ingest", "--json", "--workers", "2"];
+        args.extend(files.iter().map(String::as_str));
+        let out = run(&data, &args);
         assert!(out.stderr.is_empty() || !String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
         Ingested { lines: json_lines(&out), success: out.status.success(), data, _dir: dir }
     })

@@ -33,10 +33,14 @@ impl TesseractEngine {
 
 fn init(languages: &str) -> Result<Tesseract, OcrError> {
     let fail = |reason: String| OcrError::Init { languages: languages.to_string(), reason };
-    Tesseract::new(None, Some(languages))
+    let mut api = Tesseract::new(None, Some(languages))
         .map_err(|e| fail(format!("{e} (is the tesseract-ocr-{} package installed?)", languages.split('+').next().unwrap_or(""))))?
         .set_variable("preserve_interword_spaces", "1")
-        .map_err(|e| fail(e.to_string()))
+        .map_err(|e| fail(e.to_string()))?;
+    // The C API defaults to a single text block; the tesseract CLI (and every
+    // scan) wants full page layout analysis. Without this, titles misread.
+    api.set_page_seg_mode(tesseract::PageSegMode::PsmAuto);
+    Ok(api)
 }
 
 impl OcrEngine for TesseractEngine {
