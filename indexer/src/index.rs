@@ -10,7 +10,9 @@ use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Directory, DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    Directory, DocAddress, IndexReader, ReloadPolicy, Searcher, TantivyDocument, TantivyError, Term,
+};
 
 use crate::error::IndexError;
 use crate::record::{DocSummary, Hit, SealedDoc, SearchQuery, Stats};
@@ -44,7 +46,7 @@ pub struct Index {
     /// One reader, reloaded by hand when `meta.json` changed.
     reader: IndexReader,
     /// The schema's field handles.
-    fields: Fields,
+    pub(crate) fields: Fields,
     /// The `meta.json` the reader was last loaded from; the lock also makes
     /// concurrent reloads wait for each other.
     loaded_meta: Mutex<Vec<u8>>,
@@ -52,7 +54,9 @@ pub struct Index {
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Index").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Index")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -157,9 +161,13 @@ impl Index {
                 )),
             ),
         ]);
-        let found = searcher
+        let mut found: Vec<DocAddress> = searcher
             .search(&query, &DocSetCollector)
-            .map_err(IndexError::tantivy("list sealed documents"))?;
+            .map_err(IndexError::tantivy("list sealed documents"))?
+            .into_iter()
+            .collect();
+        // In storage order, so each compressed store block is read once.
+        found.sort_unstable();
         let mut docs = found
             .into_iter()
             .map(|addr| Ok(self.summary_at(&searcher, addr)?.sealed_doc()))
@@ -230,8 +238,11 @@ impl Index {
     /// `meta.json`, which every commit rewrites, has changed. A commit's
     /// garbage collection may delete files between our reading `meta.json`
     /// and opening them: the reload is retried a few times.
-    fn searcher(&self) -> Result<Searcher, IndexError> {
-        let mut loaded = self.loaded_meta.lock().unwrap_or_else(PoisonError::into_inner);
+    pub(crate) fn searcher(&self) -> Result<Searcher, IndexError> {
+        let mut loaded = self
+            .loaded_meta
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut attempt = 0;
         loop {
             let meta = self
@@ -299,7 +310,10 @@ fn first(searcher: &Searcher, query: &dyn Query) -> Result<Option<DocAddress>, I
 
 /// Opens the index in `dir` or creates it; a concurrent creation by another
 /// process is tolerated.
-fn open_or_create(dir: &Path, schema: &tantivy::schema::Schema) -> Result<tantivy::Index, IndexError> {
+fn open_or_create(
+    dir: &Path,
+    schema: &tantivy::schema::Schema,
+) -> Result<tantivy::Index, IndexError> {
     let mut attempt = 0;
     loop {
         let directory = MmapDirectory::open(dir).map_err(|err| IndexError::Tantivy {

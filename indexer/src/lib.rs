@@ -67,6 +67,8 @@ mod tests;
 
 pub use error::{BoxError, IndexError};
 pub use index::{Index, LOCK_TIMEOUT, WRITER_MEMORY};
-pub use record::{DocRecord, DocSummary, Hit, PageRecord, PageSummary, SealRecord, SealedDoc, SearchQuery, Stats};
+pub use record::{
+    DocRecord, DocSummary, Hit, PageRecord, PageSummary, SealRecord, SealedDoc, SearchQuery, Stats,
+};
 pub use snippet::{MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS};
 pub use writer::Writer;

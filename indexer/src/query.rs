@@ -155,32 +155,62 @@ mod tests {
 
     #[test]
     fn splits_on_whitespace_and_quotes() {
-        assert_eq!(split_words("  a  b\tc　d "), [word("a", false), word("b", false), word("c", false), word("d", false)]);
+        assert_eq!(
+            split_words("  a  b\tc　d "),
+            [
+                word("a", false),
+                word("b", false),
+                word("c", false),
+                word("d", false)
+            ]
+        );
         assert_eq!(
             split_words(r#"契約 "hello world" x"#),
-            [word("契約", false), word("hello world", true), word("x", false)]
+            [
+                word("契約", false),
+                word("hello world", true),
+                word("x", false)
+            ]
         );
         assert_eq!(split_words("“株式 会社”"), [word("株式 会社", true)]);
-        assert_eq!(split_words(r#"open "quote"#), [word("open", false), word("quote", true)]);
+        assert_eq!(
+            split_words(r#"open "quote"#),
+            [word("open", false), word("quote", true)]
+        );
         assert!(split_words(r#"  "" "#).is_empty());
     }
 
     #[test]
     fn plans_terms_and_phrases() {
-        assert_eq!(Plan::new("hello").terms, [term(Gram::Bigram, &["hello"], false)]);
-        assert_eq!(Plan::new("契約").terms, [term(Gram::Bigram, &["契約"], false)]);
-        assert_eq!(Plan::new("契約書").terms, [term(Gram::Bigram, &["契約", "約書"], false)]);
+        assert_eq!(
+            Plan::new("hello").terms,
+            [term(Gram::Bigram, &["hello"], false)]
+        );
+        assert_eq!(
+            Plan::new("契約").terms,
+            [term(Gram::Bigram, &["契約"], false)]
+        );
+        assert_eq!(
+            Plan::new("契約書").terms,
+            [term(Gram::Bigram, &["契約", "約書"], false)]
+        );
         assert_eq!(
             Plan::new("ABC株式会社").terms,
             [term(Gram::Bigram, &["abc", "株式", "式会", "会社"], false)]
         );
-        assert_eq!(Plan::new("ＨＥＬＬＯ").terms, [term(Gram::Bigram, &["hello"], false)]);
+        assert_eq!(
+            Plan::new("ＨＥＬＬＯ").terms,
+            [term(Gram::Bigram, &["hello"], false)]
+        );
     }
 
     #[test]
     fn lone_cjk_characters_use_the_unigram_field() {
         assert_eq!(Plan::new("甲").terms, [term(Gram::Unigram, &["甲"], false)]);
-        assert_eq!(Plan::new("A社").terms, [term(Gram::Unigram, &["a", "社"], false)]);
+        assert_eq!(
+            Plan::new("A社").terms,
+            [term(Gram::Unigram, &["a", "社"], false)]
+        );
         assert_eq!(
             Plan::new(r#""契約 書""#).terms,
             [term(Gram::Unigram, &["契", "約", "書"], true)]
@@ -190,7 +220,10 @@ mod tests {
     #[test]
     fn punctuation_only_words_are_dropped() {
         assert!(Plan::new("、。 - ").terms.is_empty());
-        assert_eq!(Plan::new("「契約」").terms, [term(Gram::Bigram, &["契約"], false)]);
+        assert_eq!(
+            Plan::new("「契約」").terms,
+            [term(Gram::Bigram, &["契約"], false)]
+        );
     }
 
     #[test]

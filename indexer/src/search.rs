@@ -10,15 +10,26 @@
 //! Each tier asks [`TopDocs`] for a few pages per wanted document and, when
 //! pages of the same documents crowd the top, asks again for more: the work
 //! stays proportional to the hits, not to the index.
+//!
+//! Checking phrase positions is the expensive part (tantivy cannot prune a
+//! conjunction, so a phrase of common bigrams like `契約書` is checked on
+//! every page holding both). When a phrase's rarest token is on more than
+//! [`PHRASE_SCAN_LIMIT`] pages, the exact tier runs in two steps
+//! instead: the best pages by the cheap all-tokens query (no positions), then
+//! the phrase check on those candidates only, asking for more candidates
+//! until enough documents pass. Such hits are ranked by the all-tokens score.
 
 use std::collections::HashSet;
 use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, RangeQuery, Scorer,
+    TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term};
 
 use crate::error::IndexError;
 use crate::query::{Plan, TermPlan};
@@ -30,8 +41,29 @@ use crate::tokenizer::Gram;
 /// Pages fetched per wanted document on the first try.
 const PAGES_PER_DOC: usize = 3;
 
+/// Above this many candidate pages, phrases are checked on the best
+/// candidates only (see the module doc).
+pub(crate) const PHRASE_SCAN_LIMIT: u64 = 20_000;
+
+/// Candidate pages per wanted document on the first try of the two-step path.
+const CANDIDATES_PER_DOC: usize = 24;
+
 /// Runs `q` on `searcher`.
-pub(crate) fn run(searcher: &Searcher, fields: &Fields, q: &SearchQuery) -> Result<Vec<Hit>, IndexError> {
+pub(crate) fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    q: &SearchQuery,
+) -> Result<Vec<Hit>, IndexError> {
+    run_with(searcher, fields, q, PHRASE_SCAN_LIMIT)
+}
+
+/// [`run`] with another [`PHRASE_SCAN_LIMIT`] (tests force the two-step path).
+pub(crate) fn run_with(
+    searcher: &Searcher,
+    fields: &Fields,
+    q: &SearchQuery,
+    phrase_scan_limit: u64,
+) -> Result<Vec<Hit>, IndexError> {
     let plan = Plan::new(&q.text);
     if plan.terms.is_empty() {
         return Err(IndexError::BadQuery {
@@ -48,14 +80,29 @@ pub(crate) fn run(searcher: &Searcher, fields: &Fields, q: &SearchQuery) -> Resu
     let mut keys = DocKeys::new(searcher)?;
     let mut taken = HashSet::new();
 
-    let exact = query(fields, &plan, q, false);
-    let mut found: Vec<(Score, DocAddress, bool)> = top_documents(searcher, &*exact, q.limit, &mut taken, &mut keys)?
+    let exact = query(fields, &plan, q, Mode::Exact);
+    let has_phrase = plan.terms.iter().any(|t| t.tokens.len() > 1);
+    let exact_docs =
+        if has_phrase && phrase_candidates(searcher, fields, &plan)? > phrase_scan_limit {
+            let candidates = query(fields, &plan, q, Mode::AllTokens);
+            top_documents_checked(
+                searcher,
+                &*candidates,
+                &*exact,
+                q.limit,
+                &mut taken,
+                &mut keys,
+            )?
+        } else {
+            top_documents(searcher, &*exact, q.limit, &mut taken, &mut keys)?
+        };
+    let mut found: Vec<(Score, DocAddress, bool)> = exact_docs
         .into_iter()
         .map(|(score, addr)| (score, addr, true))
         .collect();
 
     if found.len() < q.limit && plan.has_loose_form() {
-        let loose = query(fields, &plan, q, true);
+        let loose = query(fields, &plan, q, Mode::Loose);
         let want = q.limit - found.len();
         let floor = found.last().map(|&(score, _, _)| score);
         for (score, addr) in top_documents(searcher, &*loose, want, &mut taken, &mut keys)? {
@@ -73,18 +120,33 @@ pub(crate) fn run(searcher: &Searcher, fields: &Fields, q: &SearchQuery) -> Resu
         .collect()
 }
 
-/// The tantivy query for `plan` with the filters of `q`; `loose` turns
-/// unquoted multi-token words into "all tokens anywhere on the page".
-fn query(fields: &Fields, plan: &Plan, q: &SearchQuery, loose: bool) -> Box<dyn Query> {
+/// How multi-token words are matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// As phrases.
+    Exact,
+    /// Unquoted ones: all their tokens anywhere on the page; quoted ones as
+    /// phrases (the loose tier).
+    Loose,
+    /// All: all their tokens anywhere on the page (candidates for the
+    /// two-step exact tier).
+    AllTokens,
+}
+
+/// The tantivy query for `plan` with the filters of `q`.
+pub(crate) fn query(fields: &Fields, plan: &Plan, q: &SearchQuery, mode: Mode) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for term in &plan.terms {
-        clauses.push((Occur::Must, term_query(fields, term, loose)));
+        clauses.push((Occur::Must, term_query(fields, term, mode)));
     }
     let filter = |query: Box<dyn Query>| -> (Occur, Box<dyn Query>) {
         (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
     };
     let exact_term = |field: Field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ))
     };
     if q.sealed_only {
         clauses.push(filter(Box::new(TermQuery::new(
@@ -103,17 +165,17 @@ fn query(fields: &Fields, plan: &Plan, q: &SearchQuery, loose: bool) -> Box<dyn 
             Some(t) => Bound::Included(Term::from_field_i64(fields.ingested, t)),
             None => Bound::Unbounded,
         };
-        clauses.push(filter(Box::new(RangeQuery::new(bound(q.since), bound(q.until)))));
+        clauses.push(filter(Box::new(RangeQuery::new(
+            bound(q.since),
+            bound(q.until),
+        ))));
     }
     Box::new(BooleanQuery::new(clauses))
 }
 
 /// The query for one word.
-fn term_query(fields: &Fields, term: &TermPlan, loose: bool) -> Box<dyn Query> {
-    let field = match term.gram {
-        Gram::Bigram => fields.text,
-        Gram::Unigram => fields.text_uni,
-    };
+fn term_query(fields: &Fields, term: &TermPlan, mode: Mode) -> Box<dyn Query> {
+    let field = field_of(fields, term.gram);
     let single = |token: &str| -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(field, token),
@@ -122,11 +184,16 @@ fn term_query(fields: &Fields, term: &TermPlan, loose: bool) -> Box<dyn Query> {
     };
     match term.tokens.as_slice() {
         [token] => single(token),
-        tokens if loose && term.has_loose_form() => Box::new(BooleanQuery::new(
-            tokens.iter().map(|t| (Occur::Must, single(t))).collect(),
-        )),
+        tokens if mode == Mode::AllTokens || (mode == Mode::Loose && term.has_loose_form()) => {
+            Box::new(BooleanQuery::new(
+                tokens.iter().map(|t| (Occur::Must, single(t))).collect(),
+            ))
+        }
         tokens => Box::new(PhraseQuery::new(
-            tokens.iter().map(|t| Term::from_field_text(field, t)).collect(),
+            tokens
+                .iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
         )),
     }
 }
@@ -160,6 +227,99 @@ fn top_documents(
             return Ok(docs);
         }
         fetch = fetch.saturating_mul(4);
+    }
+}
+
+/// The pages whose positions the exact query would check: for each phrase,
+/// the document frequency of its rarest token (deleted pages included); the
+/// largest of these, since each phrase scans its own candidates.
+fn phrase_candidates(searcher: &Searcher, fields: &Fields, plan: &Plan) -> Result<u64, IndexError> {
+    let mut most = 0;
+    for term in plan.terms.iter().filter(|t| t.tokens.len() > 1) {
+        let field = field_of(fields, term.gram);
+        let mut least = u64::MAX;
+        for token in &term.tokens {
+            let freq = searcher
+                .doc_freq(&Term::from_field_text(field, token))
+                .map_err(IndexError::tantivy("read term statistics"))?;
+            least = least.min(freq);
+        }
+        most = most.max(least);
+    }
+    Ok(most)
+}
+
+/// Like [`top_documents`] for `exact`, but ranking the pages of the cheaper
+/// `candidates` query (which must match a superset of `exact`) and keeping
+/// those `exact` matches too.
+fn top_documents_checked(
+    searcher: &Searcher,
+    candidates: &dyn Query,
+    exact: &dyn Query,
+    want: usize,
+    taken: &mut HashSet<u64>,
+    keys: &mut DocKeys,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
+    let check = exact
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+        .map_err(IndexError::tantivy("prepare the search"))?;
+    let mut fetch = want.saturating_mul(CANDIDATES_PER_DOC).max(64);
+    loop {
+        let top = searcher
+            .search(candidates, &TopDocs::with_limit(fetch))
+            .map_err(IndexError::tantivy("search"))?;
+        let passed = matching(searcher, &*check, &top)?;
+        let mut seen = taken.clone();
+        let mut docs = Vec::with_capacity(want);
+        for (&(score, addr), ok) in top.iter().zip(passed) {
+            if ok && seen.insert(keys.key(addr)?) {
+                docs.push((score, addr));
+                if docs.len() == want {
+                    break;
+                }
+            }
+        }
+        if docs.len() == want || top.len() < fetch {
+            *taken = seen;
+            return Ok(docs);
+        }
+        fetch = fetch.saturating_mul(4);
+    }
+}
+
+/// For each of `pages`, whether `check` (a non-scoring weight) matches it.
+fn matching(
+    searcher: &Searcher,
+    check: &dyn Weight,
+    pages: &[(Score, DocAddress)],
+) -> Result<Vec<bool>, IndexError> {
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_unstable_by_key(|&i| pages[i].1);
+    let mut passed = vec![false; pages.len()];
+    let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+    for i in order {
+        let addr = pages[i].1;
+        if scorer.as_ref().map(|(segment, _)| *segment) != Some(addr.segment_ord) {
+            let reader = searcher.segment_reader(addr.segment_ord);
+            let fresh = check
+                .scorer(reader, 1.0)
+                .map_err(IndexError::tantivy("search"))?;
+            scorer = Some((addr.segment_ord, fresh));
+        }
+        let (_, docs) = scorer.as_mut().expect("just set");
+        if docs.doc() < addr.doc_id {
+            docs.seek(addr.doc_id);
+        }
+        passed[i] = docs.doc() == addr.doc_id;
+    }
+    Ok(passed)
+}
+
+/// The field searched for `gram`.
+fn field_of(fields: &Fields, gram: Gram) -> Field {
+    match gram {
+        Gram::Bigram => fields.text,
+        Gram::Unigram => fields.text_uni,
     }
 }
 
@@ -215,7 +375,11 @@ fn hit(
             .unwrap_or_default()
             .to_string()
     };
-    let int = |field: Field| -> u64 { doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or_default() };
+    let int = |field: Field| -> u64 {
+        doc.get_first(field)
+            .and_then(|v| v.as_u64())
+            .unwrap_or_default()
+    };
     let seal_count = u32::try_from(int(fields.seal_count)).unwrap_or(u32::MAX);
     Ok(Hit {
         doc_id: text(fields.doc_id),

@@ -114,7 +114,10 @@ pub(crate) fn render(text: &str, ranges: &[Range<usize>], width: usize) -> Strin
         start = end.saturating_sub(width);
     }
     // Never cut a match at the end.
-    if let Some(r) = ranges.iter().find(|r| r.start < byte_at(end) && r.end > byte_at(end)) {
+    if let Some(r) = ranges
+        .iter()
+        .find(|r| r.start < byte_at(end) && r.end > byte_at(end))
+    {
         end = char_at(r.end);
     }
 
@@ -148,7 +151,9 @@ pub(crate) fn render(text: &str, ranges: &[Range<usize>], width: usize) -> Strin
         let run_end = (i..n)
             .find(|&j| !(chars[j].1.is_whitespace() || chars[j].1.is_control()))
             .unwrap_or(n);
-        let line_break = chars[i..run_end].iter().any(|&(_, c)| c == '\n' || c == '\r');
+        let line_break = chars[i..run_end]
+            .iter()
+            .any(|&(_, c)| c == '\n' || c == '\r');
         let joins_cjk = line_break
             && i > 0
             && is_cjk(chars[i - 1].1)
@@ -182,14 +187,20 @@ mod tests {
     #[test]
     fn marks_a_phrase() {
         let plan = Plan::new("契約書");
-        assert_eq!(snippet("本契約書は甲と乙の", &plan, true), "本«契約書»は甲と乙の");
+        assert_eq!(
+            snippet("本契約書は甲と乙の", &plan, true),
+            "本«契約書»は甲と乙の"
+        );
     }
 
     #[test]
     fn marks_a_phrase_across_a_line_break() {
         let plan = Plan::new("契約書");
         assert_eq!(snippet("本契約\n書は\n甲", &plan, true), "本«契約書»は甲");
-        assert_eq!(snippet("hello\nworld", &Plan::new("world"), true), "hello «world»");
+        assert_eq!(
+            snippet("hello\nworld", &Plan::new("world"), true),
+            "hello «world»"
+        );
     }
 
     #[test]
@@ -214,7 +225,10 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         let body: String = s.chars().filter(|c| !"…«»".contains(*c)).collect();
         assert_eq!(body.chars().count(), SNIPPET_CHARS);
-        assert!(s.contains(&format!("{}«契約書»い", "あ".repeat(LEAD_CHARS))), "{s}");
+        assert!(
+            s.contains(&format!("{}«契約書»い", "あ".repeat(LEAD_CHARS))),
+            "{s}"
+        );
     }
 
     #[test]

@@ -17,7 +17,13 @@ fn seal(shape: &str) -> SealRecord {
 }
 
 /// A document with pages `(text, seal shapes)`, numbered from 1.
-fn record(id: &str, folder: &str, tags: &[&str], ingested: i64, pages: &[(&str, &[&str])]) -> DocRecord {
+fn record(
+    id: &str,
+    folder: &str,
+    tags: &[&str],
+    ingested: i64,
+    pages: &[(&str, &[&str])],
+) -> DocRecord {
     DocRecord {
         doc_id: id.into(),
         sha256: format!("{id}{}", "0".repeat(64 - id.len())),
@@ -54,8 +60,14 @@ fn corpus() -> Vec<DocRecord> {
             &["contract", "2024"],
             1_000,
             &[
-                ("業務委託契約書\nABC株式会社と山田商事は以下のとおり契約を締結する。", &[]),
-                ("第５条 損害賠償金\n甲は乙に対し損害賠償金を支払う。", &["round"]),
+                (
+                    "業務委託契約書\nABC株式会社と山田商事は以下のとおり契約を締結する。",
+                    &[],
+                ),
+                (
+                    "第５条 損害賠償金\n甲は乙に対し損害賠償金を支払う。",
+                    &["round"],
+                ),
             ],
         ),
         record(
@@ -75,10 +87,19 @@ fn corpus() -> Vec<DocRecord> {
             3_000,
             &[
                 ("会議の記録", &[]),
-                ("本契約\n書は、双方の署名をもって成立する。", &["square", "round"]),
+                (
+                    "本契約\n書は、双方の署名をもって成立する。",
+                    &["square", "round"],
+                ),
             ],
         ),
-        record(D, "contracts", &["memo"], 4_000, &[("契約の変更と約書の扱い", &[])]),
+        record(
+            D,
+            "contracts",
+            &["memo"],
+            4_000,
+            &[("契約の変更と約書の扱い", &[])],
+        ),
     ]
 }
 
@@ -113,7 +134,10 @@ fn two_character_word() {
     let (_dir, index) = index_with(&corpus());
     let hits = search(&index, "請求");
     assert_eq!(found(&hits), [(B, 2)]);
-    assert_eq!(hits[0].snippet, "«請求»書お支払い期限は月末です。hello world");
+    assert_eq!(
+        hits[0].snippet,
+        "«請求»書お支払い期限は月末です。hello world"
+    );
     assert!(hits[0].exact);
 }
 
@@ -123,10 +147,27 @@ fn five_character_word() {
     let hits = search(&index, "損害賠償金");
     assert_eq!(found(&hits), [(A, 2)]);
     let hit = &hits[0];
-    assert_eq!(hit.snippet, "第５条 «損害賠償金»甲は乙に対し«損害賠償金»を支払う。");
-    assert_eq!((hit.file.as_str(), hit.output.as_str()), ("aaaaaaaaaaaaaaaa.tif", "/archive/aaaaaaaaaaaaaaaa.pdf"));
-    assert_eq!((hit.folder.as_str(), hit.tags.clone()), ("contracts", vec!["contract".to_string(), "2024".into()]));
-    assert_eq!((hit.has_seal, hit.seal_count, hit.page_seal_count, hit.ingested), (true, 1, 1, 1_000));
+    assert_eq!(
+        hit.snippet,
+        "第５条 «損害賠償金»甲は乙に対し«損害賠償金»を支払う。"
+    );
+    assert_eq!(
+        (hit.file.as_str(), hit.output.as_str()),
+        ("aaaaaaaaaaaaaaaa.tif", "/archive/aaaaaaaaaaaaaaaa.pdf")
+    );
+    assert_eq!(
+        (hit.folder.as_str(), hit.tags.clone()),
+        ("contracts", vec!["contract".to_string(), "2024".into()])
+    );
+    assert_eq!(
+        (
+            hit.has_seal,
+            hit.seal_count,
+            hit.page_seal_count,
+            hit.ingested
+        ),
+        (true, 1, 1, 1_000)
+    );
     assert!(hit.score > 0.0);
 }
 
@@ -154,9 +195,16 @@ fn phrase_across_scripts() {
 fn phrase_across_a_line_break_and_exact_before_scattered() {
     let (_dir, index) = index_with(&corpus());
     let hits = search(&index, "契約書");
-    let exact: Vec<_> = hits.iter().filter(|h| h.exact).map(|h| (h.doc_id.as_str(), h.page)).collect();
+    let exact: Vec<_> = hits
+        .iter()
+        .filter(|h| h.exact)
+        .map(|h| (h.doc_id.as_str(), h.page))
+        .collect();
     assert_eq!(exact.len(), 2);
-    assert!(exact.contains(&(A, 1)) && exact.contains(&(C, 2)), "{exact:?}");
+    assert!(
+        exact.contains(&(A, 1)) && exact.contains(&(C, 2)),
+        "{exact:?}"
+    );
     // D has 契約 and 約書 apart: listed, but after every exact match.
     assert_eq!(hits.len(), 3);
     assert_eq!((hits[2].doc_id.as_str(), hits[2].exact), (D, false));
@@ -177,7 +225,10 @@ fn single_character_inside_longer_words() {
     let (_dir, index) = index_with(&corpus());
     let hits = search(&index, "甲");
     assert_eq!(found(&hits), [(A, 2)]);
-    assert_eq!(hits[0].snippet, "第５条 損害賠償金«甲»は乙に対し損害賠償金を支払う。");
+    assert_eq!(
+        hits[0].snippet,
+        "第５条 損害賠償金«甲»は乙に対し損害賠償金を支払う。"
+    );
     assert_eq!(found(&search(&index, "乙")), [(A, 2)]);
     // a lone character next to a Latin word
     assert_eq!(found(&search(&index, "ABC株")), [(A, 1)]);
@@ -199,7 +250,12 @@ fn all_words_must_match_on_the_same_page() {
 fn filters() {
     let (_dir, index) = index_with(&corpus());
     let run = |q: SearchQuery| {
-        let mut ids: Vec<String> = index.search(&q).unwrap().into_iter().map(|h| h.doc_id).collect();
+        let mut ids: Vec<String> = index
+            .search(&q)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.doc_id)
+            .collect();
         ids.sort();
         ids
     };
@@ -235,19 +291,91 @@ fn filters() {
 }
 
 #[test]
+fn two_step_phrase_check_finds_the_same_documents() {
+    let (_dir, index) = index_with(&corpus());
+    let searcher = index.searcher().unwrap();
+    for text in [
+        "契約書",
+        "\"契約書\"",
+        "損害賠償金 甲",
+        "ABC株式会社",
+        "hello",
+        "\"hello world\"",
+        "\"world hello\"",
+    ] {
+        for sealed_only in [false, true] {
+            let q = SearchQuery {
+                text: text.into(),
+                sealed_only,
+                ..Default::default()
+            };
+            let normal = crate::search::run(&searcher, &index.fields, &q).unwrap();
+            let two_step = crate::search::run_with(&searcher, &index.fields, &q, 0).unwrap();
+            let ids = |hits: &[Hit]| {
+                let mut v: Vec<(String, u32, bool)> = hits
+                    .iter()
+                    .map(|h| (h.doc_id.clone(), h.page, h.exact))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(ids(&normal), ids(&two_step), "{text} sealed={sealed_only}");
+            assert!(two_step.windows(2).all(|w| w[0].score >= w[1].score));
+        }
+    }
+    // with many candidates per document, more are fetched until enough pass
+    let pages: Vec<String> = (0..100)
+        .map(|i| {
+            if i == 99 {
+                "契約書".to_string()
+            } else {
+                format!("契約 と 約書 {i}")
+            }
+        })
+        .collect();
+    let pages: Vec<(&str, &[&str])> = pages.iter().map(|t| (t.as_str(), &[][..])).collect();
+    let (_dir, index) = index_with(&[
+        record(A, "f", &[], 1, &pages),
+        record(B, "f", &[], 2, &[("契約書です", &[])]),
+    ]);
+    let searcher = index.searcher().unwrap();
+    // limit 2: the first 64 candidates hold A's phrase-less pages
+    let q = SearchQuery {
+        text: "\"契約書\"".into(),
+        limit: 2,
+        ..Default::default()
+    };
+    let hits = crate::search::run_with(&searcher, &index.fields, &q, 0).unwrap();
+    let mut ids: Vec<(&str, u32)> = hits.iter().map(|h| (h.doc_id.as_str(), h.page)).collect();
+    ids.sort();
+    assert_eq!(ids, [(A, 100), (B, 1)]);
+}
+
+#[test]
 fn limit_and_one_hit_per_document() {
-    let many: Vec<(String, &[&str])> = (0..50).map(|i| (format!("crowd page {i}"), &[][..])).collect();
+    let many: Vec<(String, &[&str])> = (0..50)
+        .map(|i| (format!("crowd page {i}"), &[][..]))
+        .collect();
     let pages: Vec<(&str, &[&str])> = many.iter().map(|(t, s)| (t.as_str(), *s)).collect();
     let docs = vec![
         record("eeeeeeeeeeeeeeee", "f", &[], 1, &pages),
-        record("ffffffffffffffff", "f", &[], 2, &[("crowd crowd crowd", &[])]),
+        record(
+            "ffffffffffffffff",
+            "f",
+            &[],
+            2,
+            &[("crowd crowd crowd", &[])],
+        ),
         record("gggggggggggggggg", "f", &[], 3, &[("a crowd", &[])]),
     ];
     let (_dir, index) = index_with(&docs);
     let hits = search(&index, "crowd");
     let mut ids: Vec<&str> = hits.iter().map(|h| h.doc_id.as_str()).collect();
     ids.sort();
-    assert_eq!(ids, ["eeeeeeeeeeeeeeee", "ffffffffffffffff", "gggggggggggggggg"]);
+    assert_eq!(
+        ids,
+        ["eeeeeeeeeeeeeeee", "ffffffffffffffff", "gggggggggggggggg"]
+    );
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
 
     let q = |limit| SearchQuery {
@@ -290,9 +418,15 @@ fn readding_replaces() {
 fn find_by_sha256_and_document() {
     let docs = corpus();
     let (_dir, index) = index_with(&docs);
-    assert_eq!(index.find_by_sha256(&docs[1].sha256).unwrap().as_deref(), Some(B));
     assert_eq!(
-        index.find_by_sha256(&docs[1].sha256.to_uppercase()).unwrap().as_deref(),
+        index.find_by_sha256(&docs[1].sha256).unwrap().as_deref(),
+        Some(B)
+    );
+    assert_eq!(
+        index
+            .find_by_sha256(&docs[1].sha256.to_uppercase())
+            .unwrap()
+            .as_deref(),
         Some(B)
     );
     assert_eq!(index.find_by_sha256(&"9".repeat(64)).unwrap(), None);
@@ -312,8 +446,14 @@ fn sealed_listing_oldest_first() {
     assert_eq!(sealed.len(), 2);
     let a = &sealed[0];
     assert_eq!(a.doc_id, A);
-    assert_eq!((a.file.as_str(), a.folder.as_str(), a.ingested), ("aaaaaaaaaaaaaaaa.tif", "contracts", 1_000));
-    assert_eq!((a.pages_with_seals.clone(), a.seal_count, a.shapes.clone()), (vec![2], 1, vec!["round".to_string()]));
+    assert_eq!(
+        (a.file.as_str(), a.folder.as_str(), a.ingested),
+        ("aaaaaaaaaaaaaaaa.tif", "contracts", 1_000)
+    );
+    assert_eq!(
+        (a.pages_with_seals.clone(), a.seal_count, a.shapes.clone()),
+        (vec![2], 1, vec!["round".to_string()])
+    );
     let c = &sealed[1];
     assert_eq!(c.doc_id, C);
     assert_eq!((c.pages_with_seals.clone(), c.seal_count), (vec![2], 2));
@@ -387,7 +527,9 @@ fn second_writer_is_locked() {
     let first = Index::open(&path).unwrap();
     let second = Index::open(&path).unwrap();
     let held = first.writer().unwrap();
-    let err = second.writer_with_timeout(Duration::from_millis(300)).unwrap_err();
+    let err = second
+        .writer_with_timeout(Duration::from_millis(300))
+        .unwrap_err();
     assert!(err.is_locked(), "{err}");
     drop(held);
     assert!(second.writer_with_timeout(Duration::from_secs(5)).is_ok());
@@ -398,6 +540,170 @@ fn empty_doc_id_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open(dir.path()).unwrap();
     let mut writer = index.writer().unwrap();
-    let err = writer.add(&record("", "f", &[], 1, &[("x", &[])])).unwrap_err();
+    let err = writer
+        .add(&record("", "f", &[], 1, &[("x", &[])]))
+        .unwrap_err();
     assert!(matches!(err, IndexError::InvalidRecord { .. }));
+}
+
+/// A rough latency check, not run by default:
+/// `INKAN_BENCH_DOCS=100000 cargo test -p indexer bench_search -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_search() {
+    use std::time::Instant;
+
+    let docs: usize = std::env::var("INKAN_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    // A Zipf-like vocabulary: a few very common function words and contract
+    // terms, then a long tail of synthetic kanji compounds.
+    let common = [
+        "の",
+        "は",
+        "を",
+        "に",
+        "して",
+        "する",
+        "ものとする",
+        "について",
+        "契約",
+        "甲",
+        "乙",
+        "第",
+        "条",
+        "項",
+        "本件",
+        "契約書",
+        "株式会社",
+        "支払い",
+        "期限",
+        "請求書",
+        "損害賠償",
+        "業務委託",
+        "invoice",
+        "payment",
+        "total",
+        "2024年",
+        "署名",
+        "捺印",
+        "印鑑",
+        "秘密保持",
+        "解除",
+        "東京都",
+    ];
+    let kanji: Vec<char> = "安以宇衣於加幾久計己左之寸世曽太知川天止奈仁奴祢乃波比不部保末美武女毛也由与良利留礼呂和遠"
+        .chars()
+        .collect();
+    let mut tail = Vec::new();
+    for (i, a) in kanji.iter().enumerate() {
+        for b in kanji.iter().skip(i % 7).step_by(3) {
+            tail.push(format!("{a}{b}"));
+        }
+    }
+    // xorshift: deterministic pseudo-random text
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
+        // rank r with probability ~ 1/r over common ++ tail
+        let total = common.len() + tail.len();
+        let r = ((total as f64).powf(next(10_000) as f64 / 10_000.0) as usize).clamp(1, total) - 1;
+        if r < common.len() {
+            common[r].to_string()
+        } else {
+            tail[r - common.len()].clone()
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    let started = Instant::now();
+    let mut writer = index.writer().unwrap();
+    for d in 0..docs {
+        let pages: Vec<PageRecord> = (1..=2)
+            .map(|page| {
+                let mut text = String::new();
+                for i in 0..120 {
+                    text.push_str(&word(&mut next));
+                    if i % 20 == 19 {
+                        text.push('\n');
+                    }
+                }
+                PageRecord {
+                    page,
+                    text,
+                    seals: if d % 7 == 0 {
+                        vec![seal("round")]
+                    } else {
+                        vec![]
+                    },
+                }
+            })
+            .collect();
+        let id = format!("{d:016x}");
+        writer
+            .add(&DocRecord {
+                doc_id: id.clone(),
+                sha256: format!("{id}{}", "0".repeat(48)),
+                file: format!("{id}.tif"),
+                source: String::new(),
+                output: format!("/out/{id}.pdf"),
+                folder: ["contracts", "invoices"][d % 2].into(),
+                tags: vec![],
+                ingested: d as i64,
+                pages,
+            })
+            .unwrap();
+        if d % 20_000 == 19_999 {
+            writer.commit().unwrap();
+        }
+    }
+    writer.commit().unwrap();
+    drop(writer);
+    eprintln!("indexed {docs} documents in {:?}", started.elapsed());
+
+    for text in [
+        "の",
+        "契約",
+        "契約書",
+        "損害賠償 東京都",
+        "甲",
+        "invoice",
+        "秘密保持契約",
+        "zzz",
+        "株式会社 印鑑 捺印",
+        "安以",
+        "留礼呂",
+    ] {
+        for sealed_only in [false, true] {
+            let q = SearchQuery {
+                text: text.into(),
+                sealed_only,
+                ..Default::default()
+            };
+            let mut times = Vec::new();
+            let mut n = 0;
+            for _ in 0..30 {
+                let t = Instant::now();
+                n = index.search(&q).unwrap().len();
+                times.push(t.elapsed());
+            }
+            times.sort();
+            eprintln!(
+                "{text:>20} sealed={sealed_only:<5} hits={n:>2} p50={:>8.2?} max={:>8.2?}",
+                times[15], times[29]
+            );
+        }
+    }
+    let t = Instant::now();
+    let stats = index.stats().unwrap();
+    eprintln!("stats {stats:?} in {:?}", t.elapsed());
+    let t = Instant::now();
+    let sealed = index.sealed().unwrap();
+    eprintln!("sealed() {} docs in {:?}", sealed.len(), t.elapsed());
 }

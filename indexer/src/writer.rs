@@ -24,7 +24,9 @@ pub struct Writer {
 
 impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writer").field("pending", &self.pending).finish_non_exhaustive()
+        f.debug_struct("Writer")
+            .field("pending", &self.pending)
+            .finish_non_exhaustive()
     }
 }
 

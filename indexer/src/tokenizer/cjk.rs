@@ -230,7 +230,11 @@ impl TokenStream for CjkTokenStream<'_> {
                 (Class::Word, _) => {
                     let end = self.word_end(unit.end);
                     self.cursor = end;
-                    let last = Unit { start: unit.start, end, class: Class::Word };
+                    let last = Unit {
+                        start: unit.start,
+                        end,
+                        class: Class::Word,
+                    };
                     self.emit(unit, last);
                     return true;
                 }

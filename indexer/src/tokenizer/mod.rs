@@ -58,7 +58,12 @@ mod tests {
     /// Asserts one token's text, position and byte offsets.
     pub(crate) fn assert_token(token: &Token, position: usize, text: &str, from: usize, to: usize) {
         assert_eq!(
-            (token.position, token.text.as_str(), token.offset_from, token.offset_to),
+            (
+                token.position,
+                token.text.as_str(),
+                token.offset_from,
+                token.offset_to
+            ),
             (position, text, from, to),
             "token {token:?}"
         );
@@ -159,7 +164,14 @@ mod tests {
         let texts: Vec<_> = t.iter().map(|t| (t.position, t.text.as_str())).collect();
         assert_eq!(
             texts,
-            [(0, "甲は"), (1, "乙に"), (2, "通知"), (3, "する"), (4, "e"), (5, "mail")]
+            [
+                (0, "甲は"),
+                (1, "乙に"),
+                (2, "通知"),
+                (3, "する"),
+                (4, "e"),
+                (5, "mail")
+            ]
         );
         assert_token(&t[1], 1, "乙に", 9, 15);
     }

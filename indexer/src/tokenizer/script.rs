@@ -161,17 +161,29 @@ mod tests {
         // ｶ + ﾞ (half-width voiced mark) is one unit of 6 bytes.
         assert_eq!(
             unit_at("ｶﾞス", 0),
-            Some(Unit { start: 0, end: 6, class: Class::Cjk })
+            Some(Unit {
+                start: 0,
+                end: 6,
+                class: Class::Cjk
+            })
         );
         // e + U+0301
         assert_eq!(
             unit_at("e\u{301}t", 0),
-            Some(Unit { start: 0, end: 3, class: Class::Word })
+            Some(Unit {
+                start: 0,
+                end: 3,
+                class: Class::Word
+            })
         );
         // a lone mark is a separator
         assert_eq!(
             unit_at("\u{301}a", 0),
-            Some(Unit { start: 0, end: 2, class: Class::Separator })
+            Some(Unit {
+                start: 0,
+                end: 2,
+                class: Class::Separator
+            })
         );
         assert_eq!(unit_at("ab", 2), None);
     }
