@@ -22,14 +22,13 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TryRecvError
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::analyse::{AnalysedPage, EngineFactory, Failed, Next, Workers};
+use crate::analyse::{AnalysedPage, EngineFactory, Failed, Input, Next, Workers};
 use crate::app::{CliError, Settings};
 use crate::ingest::{self, NewDocument};
 use crate::intake::settle::Stamp;
 use crate::intake::{fs as intake_fs, Claims, HotFolder, Intake, Job};
 use crate::journal::{Entry, FileFacts, Journal, JournalError, State};
 use crate::ocr::{OcrEngine, OcrError, TesseractEngine};
-use crate::page::PageImage;
 use crate::shutdown::Shutdown;
 
 /// After a shutdown signal, documents still in flight this long are left to
@@ -372,7 +371,7 @@ impl Daemon {
 
     /// The workers' source: the next ready file, [`Next::Wait`], or
     /// [`Next::End`] once shutdown has begun.
-    fn next(&mut self, idle: bool) -> Next<(Taken, Result<Vec<PageImage>, Skip>)> {
+    fn next(&mut self, idle: bool) -> Next<Input<Taken, Skip>> {
         loop {
             if self.stopping || self.fatal.is_some() {
                 return Next::End;
@@ -430,7 +429,7 @@ impl Daemon {
     /// Journals a ready file as `processing` and decides its way: the
     /// workers, or straight to `done` (duplicate, failed, already indexed).
     /// `Ok(None)`: handled here (an original whose move was pending).
-    fn take(&mut self, job: Job) -> Result<Option<(Taken, Result<Vec<PageImage>, Skip>)>, JournalError> {
+    fn take(&mut self, job: Job) -> Result<Option<Input<Taken, Skip>>, JournalError> {
         let sha = ingest::sha256_hex(&job.bytes);
         drop(job.bytes);
         // A finished file whose move failed earlier: only move it.
