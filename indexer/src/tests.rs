@@ -536,6 +536,14 @@ fn second_writer_is_locked() {
 }
 
 #[test]
+fn handles_can_be_shared_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Index>();
+    send_sync::<Writer>();
+    send_sync::<IndexError>();
+}
+
+#[test]
 fn empty_doc_id_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let index = Index::open(dir.path()).unwrap();

@@ -23,7 +23,7 @@ mod cjk;
 mod fold;
 mod script;
 
-use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+use tantivy::tokenizer::{RemoveLongFilter, TextAnalyzer, TokenizerManager};
 
 pub use cjk::{CjkTokenStream, CjkTokenizer, Gram};
 pub use fold::{Fold, FoldFilter, FoldTokenStream};
@@ -36,9 +36,15 @@ pub const BIGRAM: &str = "inkan_cjk";
 /// Name of the unigram analyzer ([`CjkTokenizer::unigram`] + [`Fold`]).
 pub const UNIGRAM: &str = "inkan_cjk_uni";
 
-/// The full analyzer (tokenizer + [`Fold`]) for `gram`.
+/// Tokens longer than this many bytes (OCR garbage, base64) are dropped, as
+/// tantivy's `RemoveLongFilter` does; their position stays unused.
+pub const MAX_TOKEN_BYTES: usize = 100;
+
+/// The full analyzer for `gram`: [`CjkTokenizer`], tokens of more than
+/// [`MAX_TOKEN_BYTES`] dropped, [`Fold`].
 pub fn analyzer(gram: Gram) -> TextAnalyzer {
     TextAnalyzer::builder(CjkTokenizer::new(gram))
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(Fold)
         .build()
 }
@@ -197,6 +203,15 @@ mod tests {
         let texts: Vec<_> = t.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["サー", "ーバ", "バー"]);
         assert_token(&t[2], 2, "バー", 6, 12);
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped_keeping_positions() {
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        let t = tokens(Gram::Bigram, &format!("a {long} b"));
+        assert_eq!(t.len(), 2);
+        assert_token(&t[0], 0, "a", 0, 1);
+        assert_token(&t[1], 2, "b", MAX_TOKEN_BYTES + 4, MAX_TOKEN_BYTES + 5);
     }
 
     #[test]
