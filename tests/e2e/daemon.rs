@@ -429,3 +429,31 @@ fn the_http_api_is_served_while_the_daemon_runs() {
     assert!(reply.contains("\"queued\"") && reply.contains("\"processing\""), "{reply}");
     assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
 }
+
+#[test]
+fn sigterm_mid_burst_finishes_what_is_in_flight_and_a_restart_does_the_rest() {
+    let s = Setup::new("");
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    for n in 0..8 {
+        drop_file(&s.hot, &format!("t-{n}.png"), &variant(300 + n));
+    }
+    d.wait_for("the first document in flight", Duration::from_secs(60), || d.count(&["processing"]) >= 1);
+    let t = Instant::now();
+    let log_path = d.log.clone();
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+    eprintln!("SIGTERM with documents in flight to exit: {:?}", t.elapsed());
+    let log = strip_ansi(&std::fs::read_to_string(log_path).unwrap());
+    // Every file taken before the signal was finished, none is left half-done.
+    let taken = log.lines().filter(|l| l.contains(" processing")).count();
+    let done = Setup::names(&s.originals()).len();
+    assert_eq!(taken, done, "{log}");
+    let conn = rusqlite::Connection::open(s.data.join("journal.sqlite")).unwrap();
+    let processing: i64 = conn.query_row("SELECT COUNT(*) FROM files WHERE state = 'processing'", [], |r| r.get(0)).unwrap();
+    assert_eq!(processing, 0);
+    drop(conn);
+    let d = s.start();
+    d.wait_for("the rest", Duration::from_secs(120), || Setup::names(&s.originals()).len() == 8 && Setup::names(&s.hot).is_empty());
+    assert_eq!(s.status()["documents"], 8);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
