@@ -36,6 +36,7 @@ fn init(languages: &str) -> Result<Tesseract, OcrError> {
     let mut api = Tesseract::new(None, Some(languages))
         .map_err(|e| fail(format!("{e} (is the tesseract-ocr-{} package installed?)", languages.split('+').next().unwrap_or(""))))?
         .set_variable("preserve_interword_spaces", "1")
+        .and_then(|t| t.set_variable("debug_file", "/dev/null")) // no "Detected N diacritics" chatter on stderr
         .map_err(|e| fail(e.to_string()))?;
     // The C API defaults to a single text block; the tesseract CLI (and every
     // scan) wants full page layout analysis. Without this, titles misread.
