@@ -6,28 +6,38 @@
 //! - `seal`: finds seal impressions on a page; suppresses their ink before OCR.
 //! - `ocr`: the [`OcrEngine`] trait and tesseract behind it.
 //! - `pdf`: the searchable PDF (original image + invisible text layer).
-//! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
-//! - `api`: the HTTP API and the web page (axum).
+//! - `analyse`: the page workers (seals + OCR), documents back in input order.
+//! - `ingest`: PDF written atomically, then the index entry committed.
 //! - `intake`: hot folders watched (inotify or polling), files settled and checked.
 //! - `journal`: the daemon's durable per-file record (SQLite, WAL).
 //! - `daemon`: `inkan run`, the run loop wiring intake, workers, ingest and journal.
 //! - `shutdown`: the graceful-shutdown signal shared by the daemon's threads.
+//! - `app` and `cli`: the subcommands of `shared/INTERFACE.md`.
+//! - `audit`: the append-only, hash-chained log of re-approvals.
+//! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
+//! - `api`: the HTTP API and the web page (axum).
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
+pub mod analyse;
+pub mod app;
 pub mod api;
+pub mod audit;
+pub mod cli;
 pub mod compliance;
 pub mod daemon;
+pub mod decode;
 pub mod eval;
 pub mod geom;
+pub mod ingest;
 pub mod intake;
 pub mod journal;
+pub mod logging;
 pub mod ocr;
+pub mod omp;
 pub mod page;
 pub mod pdf;
+mod pix;
 pub mod seal;
 pub mod shutdown;
 
 pub use page::{ColorMode, Original, PageImage};
-pub mod analyse;
-pub mod decode;
-mod pix;
