@@ -126,10 +126,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Approve { doc_id, by, note } => compliance::approve(&settings, &doc_id, &by, note.as_deref()),
         Command::Audit { action: AuditAction::Verify } => compliance::audit_verify(&settings),
         Command::Serve { listen, token_file } => crate::api::serve_cli(&settings, listen.as_deref(), token_file),
-        Command::Eval { .. } => {
-            Err(CliError::Runtime("this subcommand is not available in this build yet".into()))
-        }
+        Command::Eval { corpus, cer } => eval(&corpus, cer.then(|| settings.languages(None))),
     }
+}
+
+/// `inkan eval`: seal detection (and with `--cer`, OCR under seals) against a generated corpus.
+fn eval(corpus: &Path, ocr_languages: Option<Vec<String>>) -> Result<ExitCode, CliError> {
+    let engine = ocr_languages.map(|l| TesseractEngine::new(&l).map(RefCell::new)).transpose().map_err(runtime)?;
+    let ocr = engine.as_ref().map(|e| {
+        move |page: &crate::PageImage| e.borrow_mut().recognize(page).map(|p| p.text()).unwrap_or_default()
+    });
+    let report = crate::eval::run_eval(corpus, ocr.as_ref().map(|f| f as &dyn Fn(&crate::PageImage) -> String)).map_err(runtime)?;
+    print!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Tesseract engines for `languages`, one per worker.
