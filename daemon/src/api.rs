@@ -32,7 +32,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::rejection::JsonRejection;
@@ -196,12 +197,40 @@ struct Inner {
     auth: Auth,
     /// The daemon's counters, if a daemon runs in this process.
     pipeline: Option<Arc<dyn Pipeline>>,
+    /// The approvals read from the audit log, re-read only when the log's
+    /// length or modification time changed (every search needs them).
+    approvals: Mutex<Option<CachedApprovals>>,
+}
+
+/// The audit log's approvals as of one (length, mtime) of the file.
+struct CachedApprovals {
+    /// Length and modification time of the log when read.
+    stamp: (u64, Option<std::time::SystemTime>),
+    /// The latest approval of each document.
+    map: Arc<HashMap<String, audit::Approval>>,
+}
+
+impl Inner {
+    /// The latest approval of each document, from the cache if the log did not change.
+    fn approvals(&self) -> Result<Arc<HashMap<String, audit::Approval>>, Failure> {
+        let stamp = match std::fs::metadata(self.data.join(audit::LOG_FILE)) {
+            Ok(m) => (m.len(), m.modified().ok()),
+            Err(_) => (0, None),
+        };
+        let mut cache = self.approvals.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = cache.as_ref().filter(|c| c.stamp == stamp && stamp.1.is_some()) {
+            return Ok(c.map.clone());
+        }
+        let map = Arc::new(audit::approved(&self.data).map_err(internal)?);
+        *cache = Some(CachedApprovals { stamp, map: map.clone() });
+        Ok(map)
+    }
 }
 
 impl ApiState {
     /// State for serving `index` and the audit log in `data`.
     pub fn new(data: PathBuf, index: Arc<indexer::Index>, auth: Auth) -> ApiState {
-        ApiState { inner: Arc::new(Inner { data, index, auth, pipeline: None }) }
+        ApiState { inner: Arc::new(Inner { data, index, auth, pipeline: None, approvals: Mutex::new(None) }) }
     }
 
     /// The same state, reporting `pipeline`'s counts in `/api/status` and `/metrics`.
@@ -211,6 +240,7 @@ impl ApiState {
             index: arc.index.clone(),
             auth: arc.auth.clone(),
             pipeline: arc.pipeline.clone(),
+            approvals: Mutex::new(None),
         });
         ApiState { inner: Arc::new(Inner { pipeline: Some(pipeline), ..inner }) }
     }
@@ -538,7 +568,7 @@ async fn search(State(state): State<ApiState>, Query(params): Query<SearchParams
             indexer::IndexError::BadQuery { .. } => bad_request(e),
             e => internal(e),
         })?;
-        let approved = audit::approved(&inner.data).map_err(internal)?;
+        let approved = inner.approvals()?;
         Ok(hits
             .into_iter()
             .map(|h| ApiHit {
@@ -601,7 +631,7 @@ async fn document(State(state): State<ApiState>, axum::extract::Path(id): axum::
     let inner = state.inner.clone();
     let (summary, approval) = blocking(move || {
         let summary = inner.index.document(&id).map_err(internal)?.ok_or_else(|| Failure(StatusCode::NOT_FOUND, format!("no document {id:?}")))?;
-        let approval = audit::approved(&inner.data).map_err(internal)?.remove(&summary.doc_id);
+        let approval = inner.approvals()?.get(&summary.doc_id).cloned();
         Ok((summary, approval))
     })
     .await?;
@@ -713,7 +743,7 @@ async fn sealed(State(state): State<ApiState>, Query(params): Query<SealedParams
     };
     let inner = state.inner.clone();
     let rows = blocking(move || {
-        let approvals = audit::approved(&inner.data).map_err(internal)?;
+        let approvals = inner.approvals()?;
         Ok(compliance::rows(inner.index.sealed().map_err(internal)?, &approvals, filter))
     })
     .await?;
@@ -744,7 +774,7 @@ struct StatusBody {
 async fn counts(inner: Arc<Inner>) -> Result<StatusBody, Failure> {
     blocking(move || {
         let stats = inner.index.stats().map_err(internal)?;
-        let approved = audit::approved(&inner.data).map_err(internal)?;
+        let approved = inner.approvals()?;
         let pending = inner.index.sealed().map_err(internal)?.iter().filter(|d| !approved.contains_key(&d.doc_id)).count() as u64;
         let p = inner.pipeline.as_ref().map(|p| p.counts()).unwrap_or_default();
         Ok(StatusBody {
