@@ -4,6 +4,7 @@
 //! cargo run --release -p inkan --example seal_eval -- /tmp/seals/heldout
 //! SEAL_CORPUS=/tmp/seals/tune cargo run --release -p inkan --example seal_eval -- --dump
 //! ```
+//! `--bench` times detection on a synthetic 300-dpi A4 page instead.
 //! `--dump` also prints, for tuning, the features of every false positive
 //! and of the best candidate near every missed seal.
 
@@ -15,6 +16,11 @@ use inkan::seal::candidates;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dump = args.iter().any(|a| a == "--dump");
+    if args.iter().any(|a| a == "--bench") {
+        let ms = inkan::seal::bench_a4(30);
+        println!("detect_seals on a synthetic 2480x3508 colour page: {ms:.1} ms (mean of 30)");
+        return;
+    }
     let dir = args
         .iter()
         .find(|a| !a.starts_with("--"))

@@ -71,8 +71,8 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
         acc.iter_mut().for_each(|a| *a = [0; 3]);
         for dy in 0..f as usize {
             let row = &raw[(y * f as usize + dy) * fw * 3..][..w * f as usize * 3];
-            for (x, a) in acc.iter_mut().enumerate() {
-                for px in row[x * f as usize * 3..][..f as usize * 3].chunks_exact(3) {
+            for (a, block) in acc.iter_mut().zip(row.chunks_exact(f as usize * 3)) {
+                for px in block.chunks_exact(3) {
                     a[0] += px[0] as u32;
                     a[1] += px[1] as u32;
                     a[2] += px[2] as u32;
@@ -230,22 +230,24 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
             }
         }
     }
-    // Vertical runs.
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if mask[y * w + x] == 0 {
-                y += 1;
-                continue;
-            }
-            let s = y;
-            while y < h && mask[y * w + x] != 0 {
-                y += 1;
-            }
-            if y - s >= min_len {
-                for yy in s..y {
-                    if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
-                        kill.push(yy * w + x);
+    // Vertical runs, row by row (cache-friendly): `start[x]` is where the
+    // current run in column x began.
+    let mut start = vec![usize::MAX; w];
+    for y in 0..=h {
+        for x in 0..w {
+            let on = y < h && mask[y * w + x] != 0;
+            if on {
+                if start[x] == usize::MAX {
+                    start[x] = y;
+                }
+            } else if start[x] != usize::MAX {
+                let s = start[x];
+                start[x] = usize::MAX;
+                if y - s >= min_len {
+                    for yy in s..y {
+                        if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
+                            kill.push(yy * w + x);
+                        }
                     }
                 }
             }
