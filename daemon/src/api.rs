@@ -65,22 +65,11 @@ const MAX_LIMIT: usize = 200;
 /// its counts are zeros.
 pub trait Pipeline: Send + Sync + 'static {
     /// Files waiting, being processed, and failed.
-    fn counts(&self) -> PipelineCounts;
+    fn counts(&self) -> crate::journal::Counts;
 
     /// Extra Prometheus lines (counters, histograms) for `/metrics`, each
     /// with its `# HELP`/`# TYPE`. By default, none.
     fn write_metrics(&self, _out: &mut String) {}
-}
-
-/// The daemon's queue counts, as in `inkan status --json`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct PipelineCounts {
-    /// Files settled and waiting for a worker.
-    pub queued: u64,
-    /// Files being processed.
-    pub processing: u64,
-    /// Files that failed.
-    pub failed: u64,
 }
 
 /// A bearer token, kept only as its SHA-256 digest.
@@ -759,33 +748,47 @@ async fn sealed(State(state): State<ApiState>, Query(params): Query<SealedParams
     Ok(Json(rows).into_response())
 }
 
-/// `/api/status` and `/metrics`: the index's counts and the pipeline's.
-#[derive(Debug, Clone, Copy, Serialize)]
-struct StatusBody {
-    documents: u64,
-    pages: u64,
-    sealed: u64,
-    pending_reapproval: u64,
-    queued: u64,
-    processing: u64,
-    failed: u64,
+/// Health counts: `inkan status --json`, `/api/status` and `/metrics` all report exactly this.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusReport {
+    /// Indexed documents.
+    pub documents: u64,
+    /// Their pages.
+    pub pages: u64,
+    /// Documents with at least one seal.
+    pub sealed: u64,
+    /// Sealed documents not yet re-approved.
+    pub pending_reapproval: u64,
+    /// Files noticed in hot folders, not yet taken.
+    pub queued: u64,
+    /// Files being processed.
+    pub processing: u64,
+    /// Files that failed.
+    pub failed: u64,
 }
 
-async fn counts(inner: Arc<Inner>) -> Result<StatusBody, Failure> {
-    blocking(move || {
-        let stats = inner.index.stats().map_err(internal)?;
-        let approved = inner.approvals()?;
-        let pending = inner.index.sealed().map_err(internal)?.iter().filter(|d| !approved.contains_key(&d.doc_id)).count() as u64;
-        let p = inner.pipeline.as_ref().map(|p| p.counts()).unwrap_or_default();
-        Ok(StatusBody {
+impl StatusReport {
+    /// The index's counts, the approvals, and the pipeline's counts, together.
+    pub fn collect(index: &indexer::Index, approved: &HashMap<String, crate::audit::Approval>, pipeline: crate::journal::Counts) -> Result<StatusReport, indexer::IndexError> {
+        let stats = index.stats()?;
+        let pending = index.sealed()?.iter().filter(|d| !approved.contains_key(&d.doc_id)).count() as u64;
+        Ok(StatusReport {
             documents: stats.documents,
             pages: stats.pages,
             sealed: stats.sealed,
             pending_reapproval: pending,
-            queued: p.queued,
-            processing: p.processing,
-            failed: p.failed,
+            queued: pipeline.queued,
+            processing: pipeline.processing,
+            failed: pipeline.failed,
         })
+    }
+}
+
+async fn counts(inner: Arc<Inner>) -> Result<StatusReport, Failure> {
+    blocking(move || {
+        let approved = inner.approvals()?;
+        let pipeline = inner.pipeline.as_ref().map(|p| p.counts()).unwrap_or_default();
+        StatusReport::collect(&inner.index, &approved, pipeline).map_err(internal)
     })
     .await
 }

@@ -450,26 +450,12 @@ fn search(settings: &Settings, q: &indexer::SearchQuery, json: bool) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize, Debug, Default, Clone, Copy, PartialEq, Eq)]
-struct StatusReport {
-    documents: u64,
-    pages: u64,
-    sealed: u64,
-    pending_reapproval: u64,
-    queued: u64,
-    processing: u64,
-    failed: u64,
-}
-
 /// `inkan status`.
 fn status(settings: &Settings, json: bool) -> Result<ExitCode, CliError> {
     let index = settings.open_index()?;
-    let stats = index.stats().map_err(runtime)?;
     let approved = crate::audit::approved(&settings.data).map_err(runtime)?;
-    let sealed = index.sealed().map_err(runtime)?;
-    let pending = sealed.iter().filter(|d| !approved.contains_key(&d.doc_id)).count() as u64;
     let journal = crate::journal::read_counts(&settings.data).map_err(runtime)?;
-    let r = StatusReport { documents: stats.documents, pages: stats.pages, sealed: stats.sealed, pending_reapproval: pending, queued: journal.queued, processing: journal.processing, failed: journal.failed };
+    let r = crate::api::StatusReport::collect(&index, &approved, journal).map_err(runtime)?;
     if json {
         println!("{}", serde_json::to_string(&r).expect("serialisable"));
     } else {

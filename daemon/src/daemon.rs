@@ -179,12 +179,12 @@ struct JournalCounts {
 }
 
 impl crate::api::Pipeline for JournalCounts {
-    fn counts(&self) -> crate::api::PipelineCounts {
+    fn counts(&self) -> crate::journal::Counts {
         match crate::journal::read_counts(&self.data) {
-            Ok(c) => crate::api::PipelineCounts { queued: c.queued, processing: c.processing, failed: c.failed },
+            Ok(c) => c,
             Err(e) => {
                 tracing::warn!("{e}");
-                crate::api::PipelineCounts::default()
+                crate::journal::Counts::default()
             }
         }
     }
