@@ -13,10 +13,13 @@ cargo build --quiet --release -p inkan
 now() { date +%s.%N; }
 
 t0=$(now)
+mkdir -p "$work/tess"
 ls "$work"/pages/*.png | OMP_THREAD_LIMIT=1 xargs -P 2 -I{} sh -c \
-  'tesseract "$1" "$1.out" -l jpn+eng -c preserve_interword_spaces=1 txt >/dev/null 2>&1' _ {}
+  'tesseract "$1" "$2/$(basename "$1")" -l jpn+eng -c preserve_interword_spaces=1 txt >/dev/null 2>&1' _ {} "$work/tess"
 t1=$(now)
 tess=$(awk "BEGIN{print $t1 - $t0}")
+n=$(ls "$work"/tess/*.txt | wc -l)
+[ "$n" -eq "$pages" ] || { echo "tesseract wrote $n of $pages pages" >&2; exit 1; }
 
 t0=$(now)
 target/release/inkan --data "$work/data" ingest --workers 2 --json "$work/pages" > "$work/ingest.jsonl"
