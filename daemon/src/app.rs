@@ -292,9 +292,11 @@ pub fn collect_files(paths: &[PathBuf]) -> Vec<(PathBuf, Option<String>)> {
     out
 }
 
-/// Hidden files and what desktops and NAS boxes leave in folders.
+/// Hidden files, and what desktops, NAS boxes and half-finished copies leave
+/// in folders: the same built-in names the daemon ignores in hot folders.
 fn is_junk(name: &str) -> bool {
-    name.starts_with('.') || ["Thumbs.db", "desktop.ini", "@eaDir", "#recycle"].iter().any(|j| name.eq_ignore_ascii_case(j))
+    static BUILT_IN: std::sync::OnceLock<watch_config::IgnoreRules> = std::sync::OnceLock::new();
+    name.starts_with('.') || BUILT_IN.get_or_init(watch_config::IgnoreRules::default).is_ignored(name)
 }
 
 /// Why a file did not reach the workers.
