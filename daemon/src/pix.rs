@@ -17,6 +17,11 @@ impl Pix {
         (!ptr.is_null()).then_some(Pix(ptr))
     }
 
+    /// The raw pointer, for leptonica calls; valid while `self` lives.
+    pub(crate) fn as_ptr(&self) -> *mut lep::PIX {
+        self.0
+    }
+
     /// Horizontal and vertical resolution in pixels per inch, 0 when unknown.
     pub(crate) fn resolution(&self) -> (i32, i32) {
         // SAFETY: self.0 is a valid PIX for the life of self.

@@ -10,6 +10,8 @@
 use image::GrayImage;
 use leptonica_sys as lep;
 
+use crate::pix::Pix;
+
 /// A page's G4 data and how to read it.
 #[derive(Debug)]
 pub(super) struct G4Data {
@@ -35,16 +37,6 @@ pub(super) enum G4Error {
     /// The TIFF leptonica wrote is not the one-strip G4 file expected.
     #[error("unexpected G4 TIFF from leptonica: {0}")]
     Tiff(&'static str),
-}
-
-/// An owned 1-bpp `PIX`, destroyed on drop.
-struct Pix(*mut lep::PIX);
-
-impl Drop for Pix {
-    fn drop(&mut self) {
-        // SAFETY: self.0 came from pixCreate and is destroyed exactly once.
-        unsafe { lep::pixDestroy(&mut self.0) }
-    }
 }
 
 /// A buffer allocated by leptonica, freed with `lept_free` on drop.
@@ -83,15 +75,12 @@ pub(super) fn encode_g4(img: &GrayImage) -> Result<G4Data, G4Error> {
         return Err(G4Error::Empty);
     }
     // SAFETY: pixCreate returns a zeroed (all white) 1-bpp image or null.
-    let pix = Pix(unsafe { lep::pixCreate(wi, hi, 1) });
-    if pix.0.is_null() {
-        return Err(G4Error::Leptonica("pixCreate"));
-    }
+    let pix = Pix::from_raw(unsafe { lep::pixCreate(wi, hi, 1) }).ok_or(G4Error::Leptonica("pixCreate"))?;
     // SAFETY: the PIX owns h rows of wpl 32-bit words; we write only inside them,
     // and nothing else aliases the data while the slice lives.
     let words = unsafe {
-        let wpl = lep::pixGetWpl(pix.0) as usize;
-        let data = lep::pixGetData(pix.0);
+        let wpl = lep::pixGetWpl(pix.as_ptr()) as usize;
+        let data = lep::pixGetData(pix.as_ptr());
         if data.is_null() || wpl * 32 < w as usize {
             return Err(G4Error::Leptonica("pixGetData"));
         }
@@ -105,7 +94,7 @@ pub(super) fn encode_g4(img: &GrayImage) -> Result<G4Data, G4Error> {
     };
     // SAFETY: pix is a valid 1-bpp PIX; leptonica stores a malloc'd buffer in out.
     let rc =
-        unsafe { lep::pixWriteMemTiff(&mut out.ptr, &mut out.len, pix.0, lep::IFF_TIFF_G4 as i32) };
+        unsafe { lep::pixWriteMemTiff(&mut out.ptr, &mut out.len, pix.as_ptr(), lep::IFF_TIFF_G4 as i32) };
     if rc != 0 || out.ptr.is_null() {
         return Err(G4Error::Leptonica("pixWriteMemTiff"));
     }
