@@ -1,7 +1,7 @@
 //! The one place that holds leptonica pictures (`PIX`): an owning wrapper and
 //! the conversion into `image` buffers. Leptonica is used where the Rust codecs
-//! fall short: TIFF (Fax3/G3, YCbCr-JPEG and every other libtiff flavour) and
-//! CCITT data found inside scanner PDFs.
+//! fall short: reading TIFF (Fax3/G3, YCbCr-JPEG and every other libtiff
+//! flavour), and G4-encoding bilevel pages for the PDF writer (`pdf/g4.rs`).
 
 use image::{DynamicImage, GrayImage, RgbImage};
 use leptonica_sys as lep;
