@@ -11,23 +11,21 @@
 //! (≥ 0.3 for a faded or partial seal); matching is one-to-one, best IoU
 //! first.
 //!
-//! Decoding: pages are read with the `image` crate here (PNG, JPEG, TIFF incl.
-//! G4), converted to the page mode the truth file states, at the truth's dpi.
-//! PDF pages are read from their PNG fallback. TODO: switch to
-//! `crate::decode::decode_file` once it has settled, so that the evaluation
-//! also covers the production decode path (PDF included).
+//! Decoding: pages are read with `crate::decode`, the production path, so the
+//! page mode and resolution are what ingest would see; a PDF whose image
+//! encoding inkan cannot read falls back to the page's PNG twin.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use image::{DynamicImage, GenericImageView};
+use image::GenericImageView;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::geom::PxRect;
-use crate::page::{ColorMode, Original, PageImage};
+use crate::page::{Original, PageImage};
 use crate::seal::{detect_seals, suppress_seal_ink, Seal};
 
 /// Why an evaluation could not run at all. (A page that fails to decode is
@@ -306,23 +304,16 @@ pub fn load_truth(corpus_dir: &Path) -> Result<Vec<TruthPage>, EvalError> {
 
 /// Decodes one corpus page into the [`PageImage`] the truth file says it is.
 pub fn load_page(corpus_dir: &Path, t: &TruthPage) -> Result<PageImage, String> {
-    let name = if t.file.ends_with(".pdf") { t.fallback.as_deref().unwrap_or(&t.file) } else { &t.file };
-    let img = image::ImageReader::open(corpus_dir.join(name))
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| e.to_string())?
-        .decode()
-        .map_err(|e| e.to_string())?;
-    let (pixels, mode) = match t.mode.as_str() {
-        "color" => (DynamicImage::ImageRgb8(img.into_rgb8()), ColorMode::Color),
-        "gray" => (DynamicImage::ImageLuma8(img.into_luma8()), ColorMode::Gray),
-        "bilevel" => {
-            let mut g = img.into_luma8();
-            g.pixels_mut().for_each(|p| p.0[0] = if p.0[0] < 128 { 0 } else { 255 });
-            (DynamicImage::ImageLuma8(g), ColorMode::Bilevel)
-        }
-        other => return Err(format!("unknown mode {other:?}")),
-    };
-    Ok(PageImage { pixels, mode, dpi: (t.dpi, t.dpi), dpi_from_file: true, original: Original::None })
+    // The production decoder, so that the evaluation sees pages exactly as ingest does.
+    match crate::decode::decode_file(&corpus_dir.join(&t.file)) {
+        Ok(mut pages) if !pages.is_empty() => Ok(pages.swap_remove(0)),
+        Ok(_) => Err("no page".into()),
+        // A PDF whose image encoding inkan does not read (e.g. CCITT from Pillow): its PNG twin.
+        Err(e) => match &t.fallback {
+            Some(png) => crate::decode::decode_file(&corpus_dir.join(png)).map_err(|e| e.to_string())?.into_iter().next().ok_or_else(|| "no page".into()),
+            None => Err(e.to_string()),
+        },
+    }
 }
 
 /// One-to-one matching of detections to true seals, best IoU first. Returns
