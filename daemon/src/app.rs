@@ -357,13 +357,13 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
             let outcome = match result {
                 Err(Failed::Source(Skip::Duplicate(id))) => {
                     let output = stored.borrow().get(&sha).cloned().or_else(|| index.document(&id).ok().flatten().map(|d| d.output));
-                    Outcome { file, status: Status::Duplicate, doc_id: Some(id), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
+                    Outcome::duplicate(file, id, output)
                 }
                 Err(f) => Outcome::failed(&file, failure_reason(&f)),
                 // The same content twice in one run: the first copy was stored while this one was in flight.
                 Ok(_) if stored.borrow().contains_key(&sha) => {
                     let output = stored.borrow().get(&sha).cloned();
-                    Outcome { file, status: Status::Duplicate, doc_id: Some(ingest::doc_id(&sha)), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
+                    Outcome::duplicate(file, ingest::doc_id(&sha), output)
                 }
                 Ok(pages) => {
                     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

@@ -55,6 +55,13 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// The same content is already indexed as `doc_id`.
+    pub fn duplicate(file: String, doc_id: String, output: Option<String>) -> Outcome {
+        Outcome { file, status: Status::Duplicate, doc_id: Some(doc_id), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
+    }
+}
+
 /// A message as one line: decoders' multi-line explanations folded, whitespace collapsed.
 pub fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
