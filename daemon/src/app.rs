@@ -374,7 +374,7 @@ fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path
                             taken.insert(target.clone());
                             stored.borrow_mut().insert(sha.clone(), rec.output.clone());
                             let seals = pages.iter().map(|p| p.seals.len()).sum();
-                            Outcome { file, status: Status::Indexed, doc_id: Some(rec.doc_id), output: Some(rec.output), pages: pages.len(), seals, needs_reapproval: seals > 0, error: None }
+                            Outcome { file, status: Status::Indexed, doc_id: Some(rec.doc_id), output: Some(rec.output), pages: pages.len(), seals, needs_reapproval: seals > 0, possible_duplicate_of: rec.possible_duplicate_of, error: None }
                         }
                         Err(e) => Outcome::failed(&file, e),
                     }
@@ -426,6 +426,8 @@ struct SearchHit<'a> {
     needs_reapproval: bool,
     folder: &'a str,
     tags: &'a [String],
+    /// The earlier document this one looks like a re-scan of; `null` if none.
+    possible_duplicate_of: Option<&'a str>,
 }
 
 /// `inkan search`.
@@ -440,10 +442,11 @@ fn search(settings: &Settings, q: &indexer::SearchQuery, json: bool) -> Result<E
     for h in &hits {
         let needs = h.has_seal && !approved.contains_key(&h.doc_id);
         let _ = if json {
-            let hit = SearchHit { doc_id: &h.doc_id, output: &h.output, file: &h.file, page: h.page, score: h.score, snippet: &h.snippet, has_seal: h.has_seal, needs_reapproval: needs, folder: &h.folder, tags: &h.tags };
+            let hit = SearchHit { doc_id: &h.doc_id, output: &h.output, file: &h.file, page: h.page, score: h.score, snippet: &h.snippet, has_seal: h.has_seal, needs_reapproval: needs, folder: &h.folder, tags: &h.tags, possible_duplicate_of: h.possible_duplicate_of.as_deref() };
             writeln!(out, "{}", serde_json::to_string(&hit).expect("serialisable"))
         } else {
-            writeln!(out, "{}  {} p.{}{}  {}\n    {}", h.doc_id, h.file, h.page, if h.has_seal { " [seal]" } else { "" }, h.output, h.snippet)
+            let rescan = h.possible_duplicate_of.as_deref().map(|d| format!(" [possible re-scan of {d}]")).unwrap_or_default();
+            writeln!(out, "{}  {} p.{}{}{}  {}\n    {}", h.doc_id, h.file, h.page, if h.has_seal { " [seal]" } else { "" }, rescan, h.output, h.snippet)
         };
     }
     if hits.is_empty() && !json {

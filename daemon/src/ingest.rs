@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::analyse::AnalysedPage;
-use crate::pdf;
+use crate::{pdf, phash};
 
 /// The outcome of one input file, as `inkan ingest --json` prints it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -30,6 +30,10 @@ pub struct Outcome {
     pub seals: usize,
     /// True when the document carries a seal and has not been re-approved.
     pub needs_reapproval: bool,
+    /// The earlier document this one looks like a re-scan of (same pages,
+    /// other bytes); only on `indexed` lines, and only when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub possible_duplicate_of: Option<String>,
     /// Why it failed: one sentence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -51,14 +55,14 @@ impl Outcome {
     /// A failure with its reason.
     pub fn failed(file: &str, error: impl ToString) -> Outcome {
         let error = one_line(&error.to_string());
-        Outcome { file: file.to_string(), status: Status::Failed, doc_id: None, output: None, pages: 0, seals: 0, needs_reapproval: false, error: Some(error) }
+        Outcome { file: file.to_string(), status: Status::Failed, doc_id: None, output: None, pages: 0, seals: 0, needs_reapproval: false, possible_duplicate_of: None, error: Some(error) }
     }
 }
 
 impl Outcome {
     /// The same content is already indexed as `doc_id`.
     pub fn duplicate(file: String, doc_id: String, output: Option<String>) -> Outcome {
-        Outcome { file, status: Status::Duplicate, doc_id: Some(doc_id), output, pages: 0, seals: 0, needs_reapproval: false, error: None }
+        Outcome { file, status: Status::Duplicate, doc_id: Some(doc_id), output, pages: 0, seals: 0, needs_reapproval: false, possible_duplicate_of: None, error: None }
     }
 }
 
@@ -139,11 +143,15 @@ pub struct NewDocument<'a> {
 
 /// Writes the searchable PDF, then adds the document to the index and
 /// commits. The PDF is complete on disk (fsync'd) before the index refers to it.
+///
+/// Each page's perceptual hash, size and OCR line boxes go into the index
+/// too; an earlier document with the same pages (a re-scan) is recorded as
+/// `possible_duplicate_of`. Failing to look for one does not fail the store.
 pub fn store(writer: &mut indexer::Writer, doc: &NewDocument) -> Result<indexer::DocRecord, StoreError> {
     let pairs: Vec<_> = doc.pages.iter().map(|p| (&*p.image, &p.ocr)).collect();
     let bytes = pdf::build_pdf(&pairs)?;
     pdf::write_atomic(doc.output, &bytes)?;
-    let record = indexer::DocRecord {
+    let mut record = indexer::DocRecord {
         doc_id: doc_id(doc.sha256),
         sha256: doc.sha256.to_string(),
         file: doc.source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
@@ -159,6 +167,10 @@ pub fn store(writer: &mut indexer::Writer, doc: &NewDocument) -> Result<indexer:
             .map(|(i, p)| indexer::PageRecord {
                 page: i as u32 + 1,
                 text: p.ocr.text(),
+                width: p.image.width(),
+                height: p.image.height(),
+                phash: Some(phash::page_hash(&p.image.pixels)),
+                lines: p.ocr.lines.iter().map(|l| indexer::LineRecord { text: l.text.clone(), bbox: l.bbox.into() }).collect(),
                 seals: p
                     .seals
                     .iter()
@@ -171,7 +183,18 @@ pub fn store(writer: &mut indexer::Writer, doc: &NewDocument) -> Result<indexer:
                     .collect(),
             })
             .collect(),
+        possible_duplicate_of: None,
     };
+    record.possible_duplicate_of = match writer.possible_duplicate_of(&record) {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(file = %record.file, "cannot look for an earlier scan of the same paper: {e}");
+            None
+        }
+    };
+    if let Some(original) = &record.possible_duplicate_of {
+        tracing::info!(file = %record.file, doc_id = %record.doc_id, original = %original, "possible re-scan of an indexed document");
+    }
     writer.add(&record)?;
     writer.commit()?;
     Ok(record)

@@ -7,6 +7,7 @@
 //! - `ocr`: the [`OcrEngine`] trait and tesseract behind it.
 //! - `pdf`: the searchable PDF (original image + invisible text layer).
 //! - `analyse`: the page workers (seals + OCR), documents back in input order.
+//! - `phash`: the perceptual page hash that finds re-scans of the same paper.
 //! - `ingest`: PDF written atomically, then the index entry committed.
 //! - `intake`: hot folders watched (inotify or polling), files settled and checked.
 //! - `journal`: the daemon's durable per-file record (SQLite, WAL).
@@ -36,6 +37,7 @@ pub mod ocr;
 pub mod omp;
 pub mod page;
 pub mod pdf;
+pub mod phash;
 mod pix;
 pub mod seal;
 pub mod shutdown;

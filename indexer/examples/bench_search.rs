@@ -154,8 +154,10 @@ fn document(i: u64) -> DocRecord {
                 } else {
                     vec![]
                 },
+                ..Default::default()
             })
             .collect(),
+        possible_duplicate_of: None,
     }
 }
 

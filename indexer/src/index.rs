@@ -15,7 +15,7 @@ use tantivy::{
 };
 
 use crate::error::IndexError;
-use crate::record::{DocSummary, Hit, SealedDoc, SearchQuery, Stats};
+use crate::record::{DocSummary, Hit, PageLayout, SealedDoc, SearchQuery, Stats};
 use crate::schema::{Fields, KIND_DOC, KIND_PAGE};
 use crate::writer::Writer;
 use crate::{search, tokenizer};
@@ -230,6 +230,39 @@ impl Index {
             Some(addr) => Ok(Some(self.summary_at(&searcher, addr)?)),
             None => Ok(None),
         }
+    }
+
+    /// A page's size, OCR text and line boxes, if the document and page exist.
+    /// Pages indexed before line boxes were kept have no lines and size 0.
+    pub fn page_layout(&self, doc_id: &str, page: u32) -> Result<Option<PageLayout>, IndexError> {
+        let searcher = self.searcher()?;
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.term_query(self.fields.doc_id, doc_id)),
+            (Occur::Must, self.term_query(self.fields.kind, KIND_PAGE)),
+        ]);
+        let found = searcher
+            .search(&query, &DocSetCollector)
+            .map_err(IndexError::tantivy("look up a page"))?;
+        for addr in found {
+            let doc: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(IndexError::tantivy("read a stored page"))?;
+            if doc.get_first(self.fields.page).and_then(|v| v.as_u64()) != Some(u64::from(page)) {
+                continue;
+            }
+            let text = doc.get_first(self.fields.text).and_then(|v| v.as_str()).unwrap_or_default();
+            let mut layout: PageLayout = match doc.get_first(self.fields.layout).and_then(|v| v.as_str()) {
+                Some(json) => serde_json::from_str(json).map_err(|err| IndexError::Corrupt {
+                    doc_id: doc_id.to_string(),
+                    reason: err.to_string(),
+                })?,
+                None => PageLayout::default(),
+            };
+            layout.page = page;
+            layout.text = text.to_string();
+            return Ok(Some(layout));
+        }
+        Ok(None)
     }
 
     /// A searcher on the latest commit (of any process).

@@ -18,7 +18,10 @@
 //! - `query`: the user's query string to terms and phrases, pure.
 //! - `search`: tantivy queries, filters, exact-then-loose tiers, one hit per
 //!   document.
-//! - `snippet`: the one-line excerpt with `«`matches`»`, pure.
+//! - `snippet`: the one-line excerpt with `«`matches`»`, and [`highlight`]'s
+//!   match ranges, pure.
+//! - [`rescan`]: re-scans of earlier documents (page hashes + text), the
+//!   rule pure, candidates from the `phash` fast column.
 //! - `index`: [`Index`]: open/create, fresh searchers per call, listings.
 //! - `record`, `error`: the plain data types and [`IndexError`].
 //!
@@ -40,7 +43,8 @@
 //!     folder: "contracts".into(),
 //!     tags: vec!["contract".into()],
 //!     ingested: 1_717_200_000,
-//!     pages: vec![PageRecord { page: 1, text: "業務委託契約書\n甲は乙に".into(), seals: vec![] }],
+//!     pages: vec![PageRecord { page: 1, text: "業務委託契約書\n甲は乙に".into(), ..Default::default() }],
+//!     ..Default::default()
 //! })?;
 //! writer.commit()?;
 //!
@@ -56,6 +60,7 @@ mod error;
 mod index;
 mod query;
 mod record;
+pub mod rescan;
 mod schema;
 mod search;
 mod snippet;
@@ -68,7 +73,8 @@ mod tests;
 pub use error::{BoxError, IndexError};
 pub use index::{Index, LOCK_TIMEOUT, WRITER_MEMORY};
 pub use record::{
-    DocRecord, DocSummary, Hit, PageRecord, PageSummary, SealRecord, SealedDoc, SearchQuery, Stats,
+    DocRecord, DocSummary, Hit, LineRecord, PageLayout, PageRecord, PageSummary, SealRecord,
+    SealedDoc, SearchQuery, Stats,
 };
-pub use snippet::{MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS};
+pub use snippet::{highlight, MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS};
 pub use writer::Writer;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One ingested document, as the daemon hands it to [`Writer::add`](crate::Writer::add).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DocRecord {
     /// Stable id: the first 16 hex characters of the file's SHA-256.
     pub doc_id: String,
@@ -23,10 +23,15 @@ pub struct DocRecord {
     pub ingested: i64,
     /// Its pages in order.
     pub pages: Vec<PageRecord>,
+    /// An earlier document this one looks like a re-scan of (same pages,
+    /// other bytes), found by [`Writer::possible_duplicate_of`](crate::Writer::possible_duplicate_of).
+    /// By default, none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub possible_duplicate_of: Option<String>,
 }
 
 /// One page of a [`DocRecord`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageRecord {
     /// 1-based page number.
     pub page: u32,
@@ -34,6 +39,47 @@ pub struct PageRecord {
     pub text: String,
     /// The seal impressions found on the page.
     pub seals: Vec<SealRecord>,
+    /// Width of the page image in pixels; 0 if unknown.
+    #[serde(default)]
+    pub width: u32,
+    /// Height of the page image in pixels; 0 if unknown.
+    #[serde(default)]
+    pub height: u32,
+    /// A 64-bit perceptual hash of the page image (close hashes, by Hamming
+    /// distance, mean similar-looking pages); `None` if not computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phash: Option<u64>,
+    /// The OCR lines with their boxes, in the order of `text`'s lines (so
+    /// that `text` is exactly their texts joined by `\n`). Empty without OCR.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<LineRecord>,
+}
+
+/// One OCR line of a page and where it is on the page image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRecord {
+    /// The line's text, as in the page's `text`.
+    pub text: String,
+    /// `[x0, y0, x1, y1]` in pixels of the page image.
+    pub bbox: [u32; 4],
+}
+
+/// A page's size and OCR lines, as stored for highlighting hits on it
+/// ([`Index::page_layout`](crate::Index::page_layout)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageLayout {
+    /// 1-based page number.
+    #[serde(default)]
+    pub page: u32,
+    /// Width of the page image in pixels; 0 if unknown.
+    pub width: u32,
+    /// Height of the page image in pixels; 0 if unknown.
+    pub height: u32,
+    /// The page's OCR text.
+    #[serde(default)]
+    pub text: String,
+    /// Its lines with their boxes, in the order of `text`'s lines.
+    pub lines: Vec<LineRecord>,
 }
 
 /// One seal impression.
@@ -121,6 +167,8 @@ pub struct Hit {
     /// matches listed after all exact ones: the bigrams of a word all occur on
     /// the page but not next to each other.
     pub exact: bool,
+    /// The earlier document this one looks like a re-scan of, if any.
+    pub possible_duplicate_of: Option<String>,
 }
 
 /// A document with at least one seal, for the compliance listing.
@@ -166,6 +214,12 @@ pub struct PageSummary {
     pub page: u32,
     /// The seal impressions found on the page.
     pub seals: Vec<SealRecord>,
+    /// Width of the page image in pixels; 0 if unknown.
+    #[serde(default)]
+    pub width: u32,
+    /// Height of the page image in pixels; 0 if unknown.
+    #[serde(default)]
+    pub height: u32,
 }
 
 /// A stored document without its page texts.
@@ -195,6 +249,9 @@ pub struct DocSummary {
     pub seal_count: u32,
     /// The pages with at least one seal, ascending.
     pub pages_with_seals: Vec<u32>,
+    /// The earlier document this one looks like a re-scan of, if any.
+    #[serde(default)]
+    pub possible_duplicate_of: Option<String>,
 }
 
 impl DocSummary {
@@ -206,6 +263,8 @@ impl DocSummary {
             .map(|p| PageSummary {
                 page: p.page,
                 seals: p.seals.clone(),
+                width: p.width,
+                height: p.height,
             })
             .collect();
         let mut pages_with_seals: Vec<u32> = pages
@@ -228,6 +287,7 @@ impl DocSummary {
             seal_count: len_u32(pages.iter().map(|p| p.seals.len()).sum()),
             pages_with_seals,
             pages,
+            possible_duplicate_of: record.possible_duplicate_of.clone(),
         }
     }
 

@@ -20,6 +20,9 @@
 //! | `text`       | `inkan_cjk`, positions, stored|       | ✓      | search, snippets |
 //! | `text_uni`   | `inkan_cjk_uni`, positions    |       | ✓      | one-character words |
 //! | `meta`       | stored JSON                   | ✓     |        | [`DocSummary`](crate::DocSummary) |
+//! | `phash`      | u64, stored, fast             |       | ✓      | re-scan detection ([`crate::rescan`]) |
+//! | `layout`     | stored JSON                   |       | ✓      | [`PageLayout`](crate::PageLayout) minus text: hit boxes |
+//! | `duplicate_of` | string, indexed, stored     | ✓     | ✓      | hits (`possible_duplicate_of`) |
 //!
 //! Page documents repeat the few document fields a hit needs, so a hit is one
 //! stored-document fetch.
@@ -37,6 +40,8 @@ pub(crate) const KIND_DOC: &str = "doc";
 pub(crate) const KIND_PAGE: &str = "page";
 /// Name of the fast field grouping pages by document.
 pub(crate) const DOC_KEY: &str = "doc_key";
+/// Name of the fast field holding page hashes.
+pub(crate) const PHASH: &str = "phash";
 
 /// Handles to every field of the schema, resolved once.
 #[derive(Clone, Copy, Debug)]
@@ -73,6 +78,12 @@ pub(crate) struct Fields {
     pub text_uni: Field,
     /// JSON of the [`DocSummary`](crate::DocSummary) (doc records).
     pub meta: Field,
+    /// Perceptual hash of the page image (page records that have one).
+    pub phash: Field,
+    /// JSON of the page's size and OCR line boxes (page records).
+    pub layout: Field,
+    /// The document this one may be a re-scan of (when there is one).
+    pub duplicate_of: Field,
 }
 
 impl Fields {
@@ -109,6 +120,9 @@ impl Fields {
                 TextOptions::default().set_indexing_options(text_field(tokenizer::UNIGRAM)),
             ),
             meta: b.add_text_field("meta", STORED),
+            phash: b.add_u64_field(PHASH, STORED | FAST),
+            layout: b.add_text_field("layout", STORED),
+            duplicate_of: b.add_text_field("duplicate_of", STRING | STORED),
         };
         (b.build(), fields)
     }
@@ -134,7 +148,7 @@ mod tests {
     #[test]
     fn schema_has_every_field_once() {
         let (schema, _) = Fields::build();
-        assert_eq!(schema.fields().count(), 16);
+        assert_eq!(schema.fields().count(), 19);
     }
 
     #[test]

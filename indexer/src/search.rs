@@ -401,5 +401,6 @@ fn hit(
             .and_then(|v| v.as_i64())
             .unwrap_or_default(),
         exact,
+        possible_duplicate_of: Some(text(fields.duplicate_of)).filter(|id| !id.is_empty()),
     })
 }

@@ -37,6 +37,26 @@ pub(crate) fn snippet(text: &str, plan: &Plan, exact: bool) -> String {
     render(text, &ranges, SNIPPET_CHARS)
 }
 
+/// Byte ranges of `text` that the query `query` matches, sorted and merged:
+/// where its words occur as written, or, if they occur nowhere as written,
+/// where their pieces do (the loose matches of [`Index::search`](crate::Index::search)).
+/// Empty if the query has no searchable word.
+///
+/// ```
+/// let text = "業務委託契約書\n甲は乙に";
+/// let ranges = indexer::highlight(text, "契約書");
+/// assert_eq!(ranges.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(), ["契約書"]);
+/// ```
+pub fn highlight(text: &str, query: &str) -> Vec<Range<usize>> {
+    let plan = Plan::new(query);
+    let exact = match_ranges(text, &plan, true);
+    if exact.is_empty() {
+        match_ranges(text, &plan, false)
+    } else {
+        exact
+    }
+}
+
 /// Byte ranges of `text` matched by `plan`, sorted and merged.
 pub(crate) fn match_ranges(text: &str, plan: &Plan, exact: bool) -> Vec<Range<usize>> {
     let mut analysed: HashMap<Gram, Vec<Tok>> = HashMap::new();

@@ -40,8 +40,10 @@ fn record(
                 page: i as u32 + 1,
                 text: text.to_string(),
                 seals: seals.iter().map(|s| seal(s)).collect(),
+                ..Default::default()
             })
             .collect(),
+        possible_duplicate_of: None,
     }
 }
 
@@ -650,6 +652,7 @@ fn bench_search() {
                     } else {
                         vec![]
                     },
+                    ..Default::default()
                 }
             })
             .collect();
@@ -665,6 +668,7 @@ fn bench_search() {
                 tags: vec![],
                 ingested: d as i64,
                 pages,
+                possible_duplicate_of: None,
             })
             .unwrap();
         if d % 20_000 == 19_999 {
@@ -714,4 +718,72 @@ fn bench_search() {
     let t = Instant::now();
     let sealed = index.sealed().unwrap();
     eprintln!("sealed() {} docs in {:?}", sealed.len(), t.elapsed());
+}
+
+/// A one-page document with a page hash, for the re-scan tests.
+fn hashed(id: &str, ingested: i64, phash: u64, text: &str) -> DocRecord {
+    let mut doc = record(id, "scans", &[], ingested, &[(text, &[])]);
+    doc.pages[0].phash = Some(phash);
+    doc
+}
+
+#[test]
+fn rescans_are_found_by_hash_and_text() {
+    let dir = TempDir::new().unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    let mut writer = index.writer().unwrap();
+    let text = "業務委託契約書\n甲は乙に対し、次の業務を委託する。\n第1条 委託業務の内容";
+    let other = "売買契約書\n乙は甲に対し、次の商品を売り渡す。\n第1条 売買の目的物";
+    writer.add(&hashed(A, 100, 0xF0F0_F0F0_0F0F_0F0F, text)).unwrap();
+    writer.add(&hashed(B, 200, 0xF0F0_F0F0_0F0F_0F0F, other)).unwrap();
+    writer.commit().unwrap();
+
+    // Five bits off, the text read with one line break elsewhere: a re-scan of A.
+    let rescan = hashed(C, 300, 0xF0F0_F0F0_0F0F_0F0F ^ 0b1_0110_1001, &text.replace('\n', ""));
+    assert_eq!(writer.possible_duplicate_of(&rescan).unwrap().as_deref(), Some(A));
+    // The same look with the other text is B's, never both.
+    let looks_like_b = hashed(C, 300, 0xF0F0_F0F0_0F0F_0F0F, other);
+    assert_eq!(writer.possible_duplicate_of(&looks_like_b).unwrap().as_deref(), Some(B));
+    // Far hash, or no hash at all: nothing.
+    assert_eq!(writer.possible_duplicate_of(&hashed(C, 300, !0xF0F0_F0F0_0F0F_0F0F, text)).unwrap(), None);
+    assert_eq!(writer.possible_duplicate_of(&record(C, "scans", &[], 300, &[(text, &[])])).unwrap(), None);
+    // A document is not its own re-scan.
+    assert_eq!(writer.possible_duplicate_of(&hashed(A, 100, 0xF0F0_F0F0_0F0F_0F0F, text)).unwrap(), None);
+
+    // Stored and shown on hits and in the summary.
+    let mut marked = rescan.clone();
+    marked.possible_duplicate_of = Some(A.into());
+    writer.add(&marked).unwrap();
+    writer.commit().unwrap();
+    let hits = index.search(&SearchQuery { text: "業務委託".into(), ..Default::default() }).unwrap();
+    let by_id = |id: &str| hits.iter().find(|h| h.doc_id == id).unwrap().possible_duplicate_of.clone();
+    assert_eq!((by_id(A), by_id(C)), (None, Some(A.to_string())));
+    assert_eq!(index.document(C).unwrap().unwrap().possible_duplicate_of.as_deref(), Some(A));
+    // A later re-scan points to the earliest of the matches (A, not C).
+    let again = hashed(D, 400, 0xF0F0_F0F0_0F0F_0F0F ^ 0b11, text);
+    assert_eq!(writer.possible_duplicate_of(&again).unwrap().as_deref(), Some(A));
+}
+
+#[test]
+fn page_layouts_and_highlights() {
+    let dir = TempDir::new().unwrap();
+    let index = Index::open(dir.path()).unwrap();
+    let mut writer = index.writer().unwrap();
+    let mut doc = record(A, "scans", &[], 100, &[("業務委託契約書\n甲は乙に署名捺印する。", &[])]);
+    doc.pages[0].width = 2480;
+    doc.pages[0].height = 3508;
+    doc.pages[0].lines = vec![
+        LineRecord { text: "業務委託契約書".into(), bbox: [300, 200, 1000, 280] },
+        LineRecord { text: "甲は乙に署名捺印する。".into(), bbox: [300, 400, 1400, 460] },
+    ];
+    writer.add(&doc).unwrap();
+    writer.commit().unwrap();
+    let layout = index.page_layout(A, 1).unwrap().unwrap();
+    assert_eq!((layout.page, layout.width, layout.height, layout.lines.len()), (1, 2480, 3508, 2));
+    assert_eq!(layout.text, doc.pages[0].text);
+    assert_eq!(index.page_layout(A, 2).unwrap(), None);
+    assert_eq!(index.page_layout(B, 1).unwrap(), None);
+    let ranges = highlight(&layout.text, "署名捺印");
+    assert_eq!(ranges.iter().map(|r| &layout.text[r.clone()]).collect::<Vec<_>>(), ["署名捺印"]);
+    assert!(highlight(&layout.text, "、。").is_empty());
 }

@@ -1,9 +1,9 @@
 //! [`Writer`]: the only owner of the tantivy `IndexWriter`.
 
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::error::IndexError;
-use crate::record::{len_u32, DocRecord, DocSummary};
+use crate::record::{len_u32, DocRecord, DocSummary, LineRecord};
 use crate::schema::{doc_key, Fields, KIND_DOC, KIND_PAGE};
 
 /// Adds documents to the index; holds the index's writer lock until dropped.
@@ -20,6 +20,9 @@ pub struct Writer {
     fields: Fields,
     /// Documents added since the last commit.
     pending: usize,
+    /// A reader on this writer's commits, opened at the first
+    /// [`Writer::possible_duplicate_of`] call.
+    reader: Option<IndexReader>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -37,7 +40,36 @@ impl Writer {
             writer,
             fields,
             pending: 0,
+            reader: None,
         }
+    }
+
+    /// The earlier document that `doc` looks like a re-scan of: same number
+    /// of pages, each page's perceptual hash close and its text similar (see
+    /// [`crate::rescan`] for the rule and thresholds). The earliest ingested
+    /// of several; `doc`'s own id never. Sees committed documents only.
+    ///
+    /// `None` when nothing matches or a page of `doc` has no `phash`.
+    pub fn possible_duplicate_of(&mut self, doc: &DocRecord) -> Result<Option<String>, IndexError> {
+        if crate::rescan::signs(doc).is_none_or(|s| s.is_empty()) {
+            return Ok(None);
+        }
+        let reader = match self.reader.take() {
+            Some(reader) => {
+                reader.reload().map_err(IndexError::tantivy("load the latest commit"))?;
+                reader
+            }
+            None => self
+                .writer
+                .index()
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+                .map_err(IndexError::tantivy("open a reader"))?,
+        };
+        let found = crate::rescan::find(&reader.searcher(), &self.fields, doc);
+        self.reader = Some(reader);
+        found
     }
 
     /// Adds (or replaces) a document: any document with the same `doc_id`,
@@ -78,6 +110,9 @@ impl Writer {
             }
             d.add_i64(f.ingested, doc.ingested);
             d.add_bool(f.sealed, sealed);
+            if let Some(original) = &doc.possible_duplicate_of {
+                d.add_text(f.duplicate_of, original);
+            }
             d
         };
 
@@ -95,6 +130,14 @@ impl Writer {
             d.add_u64(f.page_seals, u64::from(len_u32(page.seals.len())));
             d.add_text(f.text, &page.text);
             d.add_text(f.text_uni, &page.text);
+            if let Some(hash) = page.phash {
+                d.add_u64(f.phash, hash);
+            }
+            let layout = StoredLayout { width: page.width, height: page.height, lines: &page.lines };
+            d.add_text(f.layout, serde_json::to_string(&layout).map_err(|err| IndexError::InvalidRecord {
+                file: doc.file.clone(),
+                reason: err.to_string(),
+            })?);
             self.add_document(d)?;
         }
         self.pending += 1;
@@ -130,4 +173,16 @@ impl Writer {
             .map(drop)
             .map_err(IndexError::tantivy("add a document"))
     }
+}
+
+/// What the `layout` field of a page record holds: the [`PageLayout`](crate::PageLayout)
+/// without the text, which has its own field.
+#[derive(serde::Serialize)]
+pub(crate) struct StoredLayout<'a> {
+    /// Page image width, pixels.
+    pub width: u32,
+    /// Page image height, pixels.
+    pub height: u32,
+    /// The OCR lines.
+    pub lines: &'a [LineRecord],
 }

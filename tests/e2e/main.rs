@@ -6,6 +6,7 @@
 //! - `inspect`: the JSON contract, in input order, `--no-ocr`.
 //! - `cli`: usage and configuration errors exit 2 with a readable sentence.
 //! - `daemon`: `inkan run` on a temporary hot folder: intake, dedupe, failures, kill -9 and restart, SIGTERM, unsafe configs.
+//! - `rescan`: a re-scan of the same paper is marked `possible_duplicate_of`; a look-alike is not.
 //! - `compliance`: `sealed` (table, JSON, CSV), `approve`, the audit chain, search filters, the HTTP API
 //!   (auth, traversal) and the web page in headless Chromium.
 
@@ -17,3 +18,4 @@ mod compliance;
 mod daemon;
 mod ingest;
 mod inspect;
+mod rescan;

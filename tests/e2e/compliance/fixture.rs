@@ -35,7 +35,7 @@ fn seal(shape: &str) -> SealRecord {
 }
 
 fn page(page: u32, text: &str, seals: Vec<SealRecord>) -> PageRecord {
-    PageRecord { page, text: text.into(), seals }
+    PageRecord { page, text: text.into(), seals, ..Default::default() }
 }
 
 /// The four documents.
@@ -50,6 +50,7 @@ pub fn records(output: &Path) -> Vec<DocRecord> {
         tags: tags.iter().map(|t| t.to_string()).collect(),
         ingested,
         pages,
+        possible_duplicate_of: None,
     };
     vec![
         doc(D1, "業務委託契約書.tif", "contracts", &["contract", "2019"], APRIL, vec![
