@@ -67,9 +67,11 @@ pub trait Pipeline: Send + Sync + 'static {
     /// Files waiting, being processed, and failed.
     fn counts(&self) -> crate::journal::Counts;
 
-    /// Extra Prometheus lines (counters, histograms) for `/metrics`, each
-    /// with its `# HELP`/`# TYPE`. By default, none.
-    fn write_metrics(&self, _out: &mut String) {}
+    /// Extra OpenMetrics families (counters, histograms) for `/metrics`,
+    /// each with its `# HELP`/`# TYPE`, without `# EOF`. By default, none.
+    fn write_metrics(&self, _out: &mut String) -> std::fmt::Result {
+        Ok(())
+    }
 }
 
 /// A bearer token, kept only as its SHA-256 digest.
@@ -798,21 +800,28 @@ async fn status(State(state): State<ApiState>) -> Result<Response, Failure> {
 }
 
 async fn metrics(State(state): State<ApiState>) -> Result<Response, Failure> {
+    use prometheus_client::metrics::gauge::Gauge;
     let c = counts(state.inner.clone()).await?;
-    let mut out = String::new();
-    let mut gauge = |name: &str, help: &str, value: u64| {
-        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n"));
-    };
-    gauge("inkan_documents", "Documents in the index.", c.documents);
-    gauge("inkan_pages", "Pages of all indexed documents.", c.pages);
-    gauge("inkan_sealed_documents", "Indexed documents with at least one seal.", c.sealed);
-    gauge("inkan_pending_reapproval", "Sealed documents not yet re-approved.", c.pending_reapproval);
-    gauge("inkan_queue_depth", "Files waiting for an OCR worker.", c.queued);
-    gauge("inkan_processing", "Files being processed.", c.processing);
-    if let Some(p) = &state.inner.pipeline {
-        p.write_metrics(&mut out);
+    let mut gauges = prometheus_client::registry::Registry::with_prefix("inkan");
+    for (name, help, value) in [
+        ("documents", "Documents in the index", c.documents),
+        ("pages", "Pages of all indexed documents", c.pages),
+        ("sealed_documents", "Indexed documents with at least one seal", c.sealed),
+        ("pending_reapproval", "Sealed documents not yet re-approved", c.pending_reapproval),
+        ("queue_depth", "Files noticed in hot folders and not yet taken", c.queued),
+        ("processing", "Files being processed", c.processing),
+        ("failed_files", "Files that failed (in the journal)", c.failed),
+    ] {
+        let gauge = Gauge::<i64>::default();
+        gauge.set(value.try_into().unwrap_or(i64::MAX));
+        gauges.register(name, help, gauge);
     }
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], out).into_response())
+    let mut out = String::new();
+    let encoded = prometheus_client::encoding::text::encode_registry(&mut out, &gauges)
+        .and_then(|()| state.inner.pipeline.as_ref().map_or(Ok(()), |p| p.write_metrics(&mut out)))
+        .and_then(|()| prometheus_client::encoding::text::encode_eof(&mut out));
+    encoded.map_err(|_| internal("cannot encode the metrics"))?;
+    Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], out).into_response())
 }
 
 #[cfg(test)]

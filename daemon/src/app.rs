@@ -316,6 +316,9 @@ impl std::fmt::Display for Skip {
 
 /// `inkan ingest`: OCR, seals, searchable PDF, index — for every file under `paths`.
 fn ingest(settings: &Settings, paths: &[PathBuf], tags: &[String], output: &Path, json: bool, workers: usize, engine: EngineFactory) -> Result<ExitCode, CliError> {
+    if let Some(held) = crate::datalock::running_daemon(&settings.data) {
+        return Err(runtime(format!("{held} and owns its index; drop the files into one of its hot folders, or stop the daemon first")));
+    }
     let files = collect_files(paths);
     let index = settings.open_index()?;
     let mut writer = index.writer().map_err(runtime)?;

@@ -45,6 +45,9 @@ const MAX_ATTEMPTS: u32 = 3;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DaemonError {
+    /// Another daemon runs on the same data directory.
+    #[error(transparent)]
+    Locked(#[from] crate::datalock::LockError),
     /// The journal cannot be used.
     #[error(transparent)]
     Journal(#[from] JournalError),
@@ -108,12 +111,14 @@ fn on_signals(shutdown: Shutdown) -> io::Result<()> {
 pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<PathBuf>, shutdown: Shutdown) -> Result<(), DaemonError> {
     let io_err = |about: String| move |source| DaemonError::Io { about, source };
     std::fs::create_dir_all(&data).map_err(io_err(format!("create the data folder {}", data.display())))?;
+    let _lock = crate::datalock::DaemonLock::acquire(&data)?;
     let journal = Journal::open(&data)?;
     let index = Arc::new(indexer::Index::open(&data.join("index"))?);
     let writer = index.writer()?;
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let server = match &config.http {
         Some(http) => {
-            let counts: Arc<dyn crate::api::Pipeline> = Arc::new(JournalCounts { data: data.clone() });
+            let counts: Arc<dyn crate::api::Pipeline> = Arc::new(JournalCounts { data: data.clone(), metrics: metrics.clone() });
             Some(crate::api::start(http, data.clone(), index.clone(), Some(counts), shutdown.clone()).map_err(|e| DaemonError::Http(e.to_string()))?)
         }
         None => None,
@@ -138,6 +143,7 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
         jobs_rx: Some(jobs_rx),
         next_reload: Instant::now() + RELOAD_EVERY,
         in_flight: HashMap::new(),
+        metrics,
         planned,
         shutdown,
         stopping: false,
@@ -176,6 +182,8 @@ fn folders_of(config: &watch_config::Config, data: &Path) -> Vec<Arc<HotFolder>>
 struct JournalCounts {
     /// The data directory.
     data: PathBuf,
+    /// The run loop's counters.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl crate::api::Pipeline for JournalCounts {
@@ -187,6 +195,10 @@ impl crate::api::Pipeline for JournalCounts {
                 crate::journal::Counts::default()
             }
         }
+    }
+
+    fn write_metrics(&self, out: &mut String) -> std::fmt::Result {
+        self.metrics.encode(out)
     }
 }
 
@@ -264,6 +276,8 @@ struct Daemon {
     jobs_rx: Option<Receiver<Job>>,
     /// SHA-256 → doc_id of documents taken and not yet stored.
     in_flight: HashMap<String, String>,
+    /// Counters for `/metrics`.
+    metrics: Arc<crate::metrics::Metrics>,
     /// Output names handed out, so two files never get the same PDF name.
     planned: HashSet<PathBuf>,
     /// Fires on SIGTERM/SIGINT.
@@ -534,12 +548,21 @@ impl Daemon {
                     Ok(rec) => {
                         self.journal.finish(t.id, State::Indexed, Some(&rec.doc_id), Some(&rec.output), None)?;
                         self.counts.indexed += 1;
+                        self.metrics.file("indexed");
+                        for p in &pages {
+                            self.metrics.page(p.seals.len(), p.ocr_time);
+                        }
                         let seals: usize = pages.iter().map(|p| p.seals.len()).sum();
                         tracing::info!(
                             folder = %folder, file = %file, doc_id = %rec.doc_id, output = %rec.output, pages = pages.len(), seals,
                             ms = t.taken.elapsed().as_millis() as u64, since_seen_ms = t.noticed.elapsed().as_millis() as u64, "indexed"
                         );
                         self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Indexed, None, Some(t.stamp))?;
+                    }
+                    Err(e) if out_of_space(&e) => {
+                        // Not the file's fault: it waits in its hot folder, however long that takes.
+                        tracing::error!(folder = %folder, file = %file, "cannot store it: the disk is full ({e}); it stays in the hot folder and is retried at the next scan");
+                        self.journal.retry_later(t.id, &e.to_string())?;
                     }
                     Err(e) if t.attempts < MAX_ATTEMPTS => {
                         tracing::warn!(folder = %folder, file = %file, attempt = t.attempts, "cannot store it ({e}); it will be retried at the next scan");
@@ -551,12 +574,14 @@ impl Daemon {
             Err(Failed::Source(Skip::AlreadyIndexed { doc_id, output })) => {
                 self.journal.finish(t.id, State::Indexed, Some(&doc_id), Some(&output), None)?;
                 self.counts.indexed += 1;
+                self.metrics.file("indexed");
                 tracing::info!(folder = %folder, file = %file, doc_id = %doc_id, output = %output, "indexed (by the previous run, before it stopped)");
                 self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Indexed, None, Some(t.stamp))?;
             }
             Err(Failed::Source(Skip::Duplicate { doc_id, output })) => {
                 self.journal.finish(t.id, State::Duplicate, Some(&doc_id), output.as_deref(), None)?;
                 self.counts.duplicates += 1;
+                self.metrics.file("duplicate");
                 tracing::info!(folder = %folder, file = %file, doc_id = %doc_id, "duplicate: the same content is already indexed");
                 self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Duplicate, None, Some(t.stamp))?;
             }
@@ -569,6 +594,7 @@ impl Daemon {
     fn fail(&mut self, t: &Taken, reason: &str) -> Result<(), JournalError> {
         self.journal.finish(t.id, State::Failed, None, None, Some(reason))?;
         self.counts.failed += 1;
+        self.metrics.file("failed");
         tracing::warn!(folder = %t.folder.name, file = %t.path.display(), ms = t.taken.elapsed().as_millis() as u64, "failed: {reason}");
         self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Failed, Some(reason), Some(t.stamp))
     }
@@ -612,6 +638,22 @@ impl Daemon {
             }
         }
     }
+}
+
+/// Whether a store failed for lack of space (ENOSPC, or EDQUOT: a quota).
+/// Such a file is retried without limit: failing it would only move the
+/// problem to staff, who would have to drop it again once space is freed.
+fn out_of_space(e: &ingest::StoreError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<io::Error>() {
+            if matches!(io.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT)) {
+                return true;
+            }
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// `dir/rel`, or `dir/<stem>-N.<ext>` beside it with the first free N.

@@ -12,11 +12,13 @@
 //! - `intake`: hot folders watched (inotify or polling), files settled and checked.
 //! - `journal`: the daemon's durable per-file record (SQLite, WAL).
 //! - `daemon`: `inkan run`, the run loop wiring intake, workers, ingest and journal.
+//! - `datalock`: one daemon per data directory (`DATA/daemon.lock`).
 //! - `shutdown`: the graceful-shutdown signal shared by the daemon's threads.
 //! - `app` and `cli`: the subcommands of `shared/INTERFACE.md`.
 //! - `audit`: the append-only, hash-chained log of re-approvals.
 //! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
 //! - `api`: the HTTP API and the web page (axum).
+//! - `metrics`: the daemon's Prometheus counters and OCR-time histogram.
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
 pub mod analyse;
@@ -26,6 +28,7 @@ pub mod audit;
 pub mod cli;
 pub mod compliance;
 pub mod daemon;
+pub mod datalock;
 pub mod decode;
 pub mod eval;
 pub mod geom;
@@ -33,6 +36,7 @@ pub mod ingest;
 pub mod intake;
 pub mod journal;
 pub mod logging;
+pub mod metrics;
 pub mod ocr;
 pub mod omp;
 pub mod page;

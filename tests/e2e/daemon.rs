@@ -421,12 +421,35 @@ fn the_http_api_is_served_while_the_daemon_runs() {
     let log = d.log();
     let line = log.lines().find(|l| l.contains("HTTP API listening")).unwrap();
     let addr = line.split("addr=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
-    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
-    write!(conn, "GET /api/status HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut reply = String::new();
-    std::io::Read::read_to_string(&mut conn, &mut reply).unwrap();
-    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let get = |path: &str| {
+        let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+        write!(conn, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        std::io::Read::read_to_string(&mut conn, &mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        reply
+    };
+    let reply = get("/api/status");
     assert!(reply.contains("\"queued\"") && reply.contains("\"processing\""), "{reply}");
+
+    // The run loop's counters: one file indexed (one page, its OCR time observed), one failed.
+    drop_file(&s.hot, "one.png", &variant(12));
+    drop_file(&s.hot, "text.pdf", &std::fs::read(data_path("bad/text.pdf")).unwrap());
+    d.wait_for("both files to be finished", Duration::from_secs(60), || Setup::names(&s.hot).is_empty());
+    let metrics = get("/metrics");
+    for line in [
+        "inkan_files_total{outcome=\"indexed\"} 1",
+        "inkan_files_total{outcome=\"failed\"} 1",
+        "inkan_files_total{outcome=\"duplicate\"} 0",
+        "inkan_processed_pages_total 1",
+        "inkan_ocr_seconds_count 1",
+        "inkan_ocr_seconds_bucket{le=\"+Inf\"} 1",
+        "inkan_documents 1",
+        "inkan_failed_files 1",
+        "# EOF",
+    ] {
+        assert!(metrics.lines().any(|l| l.trim_end() == line), "{line} missing in\n{metrics}");
+    }
     assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
 }
 
@@ -456,4 +479,151 @@ fn sigterm_mid_burst_finishes_what_is_in_flight_and_a_restart_does_the_rest() {
     d.wait_for("the rest", Duration::from_secs(120), || Setup::names(&s.originals()).len() == 8 && Setup::names(&s.hot).is_empty());
     assert_eq!(s.status()["documents"], 8);
     assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+/// A tmpfs mounted for one test (unmounted when dropped), so a full or
+/// read-only output folder is real; `None` where this process may not mount
+/// (not root, or no mount namespace): the caller then skips, and says so.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0755"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("SKIPPED: cannot mount a tmpfs at {} (needs root)", at.display());
+        }
+        ok.then(|| Tmpfs(at.to_path_buf()))
+    }
+
+    fn remount(&self, opts: &str) {
+        let st = std::process::Command::new("mount").args(["-o", &format!("remount,{opts}")]).arg(&self.0).status().unwrap();
+        assert!(st.success(), "remount {opts}");
+    }
+
+    /// Fills the file system with `fill` until it has no space left.
+    fn fill(&self) -> PathBuf {
+        let path = self.0.join("fill");
+        let mut f = std::fs::File::create(&path).unwrap();
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        path
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_keeps_the_file_waiting_and_it_is_stored_once_space_is_freed() {
+    let s = Setup::new("output = \"out\"\nrescan = \"1s\"");
+    let out = s.config.parent().unwrap().join("out");
+    let Some(fs) = Tmpfs::mount(&out, "1m") else { return };
+    let filler = fs.fill();
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    drop_file(&s.hot, "full.png", &variant(7));
+
+    // Each attempt finds the disk full; the file waits in the hot folder, never failed.
+    d.wait_for("two attempts on the full disk", Duration::from_secs(90), || d.count(&["disk is full", "full.png"]) >= 2);
+    assert_eq!(Setup::names(&s.hot), ["full.png"]);
+    assert!(Setup::names(&s.data.join("failed/inbox")).is_empty());
+    assert_eq!(Setup::names(&out), ["fill"], "no half-written PDF left behind");
+    assert_eq!(d.count(&["failed"]), 0, "{}", d.log());
+
+    // Space comes back: the next scan stores it.
+    std::fs::remove_file(filler).unwrap();
+    d.wait_for("full.png to be stored", Duration::from_secs(90), || Setup::names(&s.hot).is_empty());
+    assert_eq!(Setup::names(&out), ["full.pdf"]);
+    assert_eq!(Setup::names(&s.originals()), ["full.png"]);
+    assert_eq!(search_hits(&s.data, "テスト画像").len(), 1);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+#[test]
+fn an_unwritable_output_folder_fails_the_file_with_the_reason_and_the_daemon_goes_on() {
+    let s = Setup::new("output = \"out\"\nrescan = \"1s\"");
+    let out = s.config.parent().unwrap().join("out");
+    let Some(fs) = Tmpfs::mount(&out, "4m") else { return };
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    fs.remount("ro");
+    drop_file(&s.hot, "ro.png", &variant(8));
+
+    let failed = s.data.join("failed/inbox");
+    d.wait_for("ro.png to be failed after its retries", Duration::from_secs(120), || Setup::names(&failed).len() == 2);
+    assert_eq!(Setup::names(&failed), ["ro.png", "ro.png.error.txt"]);
+    let why = std::fs::read_to_string(failed.join("ro.png.error.txt")).unwrap();
+    assert!(why.contains("could not be stored after 3 attempts") && why.contains("Read-only file system"), "{why}");
+    assert_eq!(d.count(&["cannot store it", "ro.png"]), 2, "{}", d.log());
+
+    // The daemon is still there: once the folder is writable again, the next file goes through.
+    fs.remount("rw");
+    drop_file(&s.hot, "rw.png", &variant(9));
+    d.wait_for("rw.png to be stored", Duration::from_secs(60), || Setup::names(&out) == ["rw.pdf"]);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+#[test]
+fn fifos_and_devices_in_a_hot_folder_are_never_opened() {
+    let s = Setup::new("");
+    let fifo = std::ffi::CString::new(s.hot.join("scan.png").to_str().unwrap()).unwrap();
+    // SAFETY: plain mkfifo(3)/mknod(2) on a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o666) }, 0);
+    let dev = std::ffi::CString::new(s.hot.join("dev.png").to_str().unwrap()).unwrap();
+    // /dev/zero's numbers: a reader would never reach its end. Only root may make one.
+    let have_dev = unsafe { libc::mknod(dev.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 5)) } == 0;
+    if !have_dev {
+        eprintln!("SKIPPED the device node part: mknod needs root");
+    }
+    let d = s.start();
+    drop_file(&s.hot, "real.png", &variant(10));
+    d.wait_for("real.png to be stored", Duration::from_secs(60), || Setup::names(&s.originals()) == ["real.png"]);
+    // A rescan passes them again; they stay, untouched, and nothing failed.
+    let mut left = vec!["scan.png"];
+    if have_dev {
+        left.insert(0, "dev.png");
+    }
+    assert_eq!(Setup::names(&s.hot), left);
+    assert!(std::os::unix::fs::FileTypeExt::is_fifo(&std::fs::symlink_metadata(s.hot.join("scan.png")).unwrap().file_type()));
+    assert!(Setup::names(&s.data.join("failed/inbox")).is_empty());
+    // Nothing blocks on the FIFO: SIGTERM still ends the daemon promptly.
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
+
+#[test]
+fn a_second_daemon_and_a_cli_ingest_are_refused_at_once_while_one_runs() {
+    let s = Setup::new("");
+    let d = s.start();
+    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let pid = d.child.borrow().id();
+
+    let t = Instant::now();
+    let out = inkan().arg("--config").arg(&s.config).arg("run").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("an inkan daemon (pid {pid}) is already running on")), "{err}");
+    let page = s.dir.path().join("page.png");
+    std::fs::write(&page, variant(11)).unwrap();
+    let out = run(&s.data, &["ingest", "--json", page.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("(pid {pid})")) && err.contains("hot folders"), "{err}");
+    assert!(t.elapsed() < Duration::from_secs(20), "refused at once, not after the index lock's timeout: {:?}", t.elapsed());
+
+    // The running daemon is unaffected.
+    std::fs::rename(&page, s.hot.join("page.png")).unwrap();
+    d.wait_for("page.png to be stored", Duration::from_secs(60), || Setup::names(&s.originals()) == ["page.png"]);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+    // Once it has stopped, ingest works again.
+    let out = run(&s.data, &["ingest", "--json", s.originals().join("page.png").to_str().unwrap()]);
+    assert_eq!(json_lines(&out)[0]["status"], "duplicate", "{}", String::from_utf8_lossy(&out.stderr));
 }

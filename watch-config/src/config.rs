@@ -29,6 +29,9 @@ pub const DEFAULT_SETTLE: Duration = Duration::from_secs(2);
 /// 10 minutes.
 pub const DEFAULT_INCOMPLETE_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// How often a hot folder is scanned in full even without events: 60 seconds.
+pub const DEFAULT_RESCAN: Duration = Duration::from_secs(60);
+
 /// The whole daemon configuration (`inkan.toml`).
 ///
 /// Paths are absolute or relative to the working directory: relative paths
@@ -158,6 +161,11 @@ pub struct Folder {
     /// always longer than `settle`. By default,
     /// [`DEFAULT_INCOMPLETE_TIMEOUT`] (10m).
     pub incomplete_timeout: Duration,
+    /// How often the whole folder is scanned even when no change was
+    /// noticed (a missed event can never strand a file; a file whose
+    /// searchable PDF could not be stored, e.g. on a full disk, is retried
+    /// then). By default, [`DEFAULT_RESCAN`] (60s).
+    pub rescan: Duration,
     /// File names to leave alone. By default, only the built-in junk and
     /// temp names ([`BUILT_IN_IGNORES`](crate::BUILT_IN_IGNORES)).
     pub ignore: IgnoreRules,
@@ -176,6 +184,7 @@ impl Folder {
             settle: DEFAULT_SETTLE,
             watcher: Watcher::Auto,
             incomplete_timeout: DEFAULT_INCOMPLETE_TIMEOUT,
+            rescan: DEFAULT_RESCAN,
             ignore: IgnoreRules::default(),
         }
     }

@@ -86,7 +86,7 @@ mod validate;
 
 pub use config::{
     Config, Folder, Http, Watcher, DEFAULT_DATA_DIR, DEFAULT_INCOMPLETE_TIMEOUT, DEFAULT_LANGUAGES,
-    DEFAULT_LISTEN, DEFAULT_SETTLE,
+    DEFAULT_LISTEN, DEFAULT_RESCAN, DEFAULT_SETTLE,
 };
 pub use duration::{format_duration, parse_duration};
 pub use error::{ConfigError, ConfigErrors};

@@ -58,6 +58,7 @@ pub(crate) const FOLDER_KEYS: &[&str] = &[
     "settle",
     "poll",
     "incomplete_timeout",
+    "rescan",
     "ignore",
 ];
 /// Keys of the `[http]` table.
@@ -87,6 +88,7 @@ pub(crate) struct RawFolder {
     pub settle: Field<String>,
     pub poll: Field<String>,
     pub incomplete_timeout: Field<String>,
+    pub rescan: Field<String>,
     pub ignore: Field<Vec<At<String>>>,
 }
 
@@ -231,6 +233,7 @@ impl Decoder<'_, '_> {
                 "incomplete_timeout" => {
                     f.incomplete_timeout = self.string(key, v, EXPECTED_DURATION)
                 }
+                "rescan" => f.rescan = self.string(key, v, EXPECTED_DURATION),
                 "ignore" => {
                     f.ignore = self.strings(
                         key,
@@ -451,7 +454,7 @@ mod tests {
                 "t.toml:2: languages[1]: expected a language code like \"jpn\", found 3",
                 "t.toml:4: folder[0].setle: unknown key; did you mean \"settle\"?",
                 "t.toml:5: folder[0].recursive: expected true or false, found \"yes\"",
-                "t.toml:6: folder[0].zzz: unknown key; expected one of: name, path, output, failed, recursive, tags, settle, poll, incomplete_timeout, ignore",
+                "t.toml:6: folder[0].zzz: unknown key; expected one of: name, path, output, failed, recursive, tags, settle, poll, incomplete_timeout, rescan, ignore",
             ]
         );
     }

@@ -173,6 +173,13 @@ impl Validator<'_, '_, '_> {
         let timeout = self.duration(&key("incomplete_timeout"), &raw.incomplete_timeout);
         folder.incomplete_timeout = timeout.unwrap_or(DEFAULT_INCOMPLETE_TIMEOUT);
         self.timeout_after_settle(i, raw, &folder);
+        if let Some(rescan) = self.duration(&key("rescan"), &raw.rescan) {
+            if let (true, Some(r)) = (rescan.is_zero(), raw.rescan.given()) {
+                let reason = format!("must be longer than 0s, found {:?}", r.value);
+                self.problems.at(r.line, &key("rescan"), reason);
+            }
+            folder.rescan = rescan;
+        }
 
         self.note(&key("ignore"), &raw.ignore);
         if let Some(At { value: globs, .. }) = raw.ignore.given() {

@@ -159,7 +159,10 @@ mod bad {
         ),
         (
             "poll_zero.toml",
-            &["poll_zero.toml:4: folder[0].poll: must be longer than 0s, found \"0s\""],
+            &[
+                "poll_zero.toml:4: folder[0].poll: must be longer than 0s, found \"0s\"",
+                "poll_zero.toml:5: folder[0].rescan: must be longer than 0s, found \"0s\"",
+            ],
         ),
         (
             "single_folder_table.toml",

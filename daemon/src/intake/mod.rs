@@ -6,7 +6,7 @@
 //! `notify`); a folder on NFS, CIFS/SMB, FUSE or 9p (by `statfs`), or one
 //! configured with `poll = "…"`, is scanned every poll interval instead,
 //! because inotify sees no change made by another machine. Either way the
-//! whole folder is scanned at start-up and every [`RESCAN`] (a full
+//! whole folder is scanned at start-up and every `rescan` (a full
 //! reconciliation: a missed or overflowed event can never strand a file).
 //!
 //! # Readiness
@@ -46,9 +46,6 @@ use crate::journal::{FileFacts, Journal};
 use crate::page::PageImage;
 use settle::{Check, Due, Settler, Stamp};
 
-/// How often a watched folder is scanned in full anyway.
-pub const RESCAN: Duration = Duration::from_secs(60);
-
 /// How often a folder on a network file system is scanned when the config
 /// does not say (`Watcher::Auto`).
 pub const NETWORK_POLL: Duration = Duration::from_secs(5);
@@ -80,6 +77,8 @@ pub struct HotFolder {
     pub incomplete_timeout: Duration,
     /// Inotify or polling.
     pub watcher: watch_config::Watcher,
+    /// How often a watched folder is scanned in full anyway.
+    pub rescan: Duration,
     /// Names to leave alone.
     pub ignore: watch_config::IgnoreRules,
 }
@@ -98,6 +97,7 @@ impl HotFolder {
             settle: f.settle,
             incomplete_timeout: f.incomplete_timeout,
             watcher: f.watcher,
+            rescan: f.rescan,
             ignore: f.ignore.clone(),
         }
     }
@@ -206,7 +206,7 @@ struct Worker {
 
 /// How the folder is watched.
 enum Mode {
-    /// inotify, plus a full scan every [`RESCAN`].
+    /// inotify, plus a full scan every `rescan`.
     Events {
         /// Kept alive: dropping it stops the events.
         _watcher: notify::RecommendedWatcher,
@@ -219,8 +219,8 @@ impl Worker {
     fn run(&mut self, tx: Sender<Msg>, rx: Receiver<Msg>) {
         let mode = self.mode(tx);
         let every = match &mode {
-            Mode::Events { .. } => RESCAN,
-            Mode::Poll(d) => *d,
+            Mode::Events { .. } => self.folder.rescan,
+            Mode::Poll(d) => (*d).min(self.folder.rescan),
         };
         let mut next_scan = Instant::now();
         loop {

@@ -159,9 +159,10 @@ fn status_metrics_openapi_and_page() {
         serde_json::json!({"documents": 4, "pages": 6, "sealed": 3, "pending_reapproval": 2, "queued": 0, "processing": 0, "failed": 0})
     );
     let metrics = s.get("/metrics");
-    assert!(metrics.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(metrics.header("content-type").unwrap().starts_with("application/openmetrics-text; version=1.0.0"));
     let text = metrics.text();
-    for line in ["inkan_documents 4", "inkan_pages 6", "inkan_sealed_documents 3", "inkan_pending_reapproval 2", "# TYPE inkan_documents gauge"] {
+    assert_eq!(text.lines().last(), Some("# EOF"), "{text}");
+    for line in ["inkan_documents 4", "inkan_pages 6", "inkan_sealed_documents 3", "inkan_pending_reapproval 2", "inkan_queue_depth 0", "# TYPE inkan_documents gauge"] {
         assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
     }
 
