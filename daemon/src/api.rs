@@ -10,6 +10,9 @@
 //! | `GET /api/search?q=&limit=&sealed=&folder=&tag=&since=&until=` | hits, best first |
 //! | `GET /api/documents/{id}` | a document's summary and approval |
 //! | `GET /api/documents/{id}/pdf` | its searchable PDF |
+//! | `GET /api/documents/{id}/pages/{n}/preview` | page `n` as a JPEG, 900 px wide at most |
+//! | `GET /api/documents/{id}/pages/{n}/hits?q=` | boxes of the query's matches on page `n` |
+//! | `GET /api/documents/{id}/seals/{k}` | seal `k` (1-based, page order) cropped, PNG |
 //! | `GET /api/sealed?status=pending\|approved\|all&format=json\|csv` | the compliance listing |
 //! | `POST /api/documents/{id}/approve` | `{"by":…,"note":…}`: record a re-approval |
 //! | `GET /api/status` | the counts of `inkan status --json` |
@@ -26,7 +29,9 @@
 //!   rebinding; `approve` takes only `application/json`, which a cross-site
 //!   form cannot send.
 //! - No request path is ever turned into a file path: the PDF route serves
-//!   the `output` that the index lists for the document id, nothing else.
+//!   the `output` that the index lists for the document id, nothing else;
+//!   previews and seal crops are drawn from that PDF and cached under
+//!   `DATA/cache/` in files named from the checked id and numbers only.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -51,6 +56,8 @@ use crate::app::{CliError, Settings};
 use crate::audit;
 use crate::cli::StatusFilter;
 use crate::compliance::{self, ApproveError};
+
+mod pages;
 
 /// The web page.
 const INDEX_HTML: &str = include_str!("../web/index.html");
@@ -244,6 +251,9 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/documents/{id}", get(document))
         .route("/api/documents/{id}/pdf", get(pdf))
         .route("/api/documents/{id}/approve", post(approve))
+        .route("/api/documents/{id}/pages/{n}/preview", get(pages::preview))
+        .route("/api/documents/{id}/pages/{n}/hits", get(pages::hits))
+        .route("/api/documents/{id}/seals/{k}", get(pages::seal))
         .route("/api/sealed", get(sealed))
         .route("/api/status", get(status))
         .route("/metrics", get(metrics))
@@ -548,6 +558,10 @@ struct ApiHit {
     needs_reapproval: bool,
     ingested: String,
     pdf: String,
+    /// The hit page's preview image.
+    preview: String,
+    /// The earlier document this one looks like a re-scan of; `null` if none.
+    possible_duplicate_of: Option<String>,
 }
 
 async fn search(State(state): State<ApiState>, Query(params): Query<SearchParams>) -> Result<Response, Failure> {
@@ -565,6 +579,8 @@ async fn search(State(state): State<ApiState>, Query(params): Query<SearchParams
             .map(|h| ApiHit {
                 needs_reapproval: h.has_seal && !approved.contains_key(&h.doc_id),
                 pdf: pdf_url(&h.doc_id, Some(h.page)),
+                preview: pages::preview_url(&h.doc_id, h.page),
+                possible_duplicate_of: h.possible_duplicate_of,
                 ingested: compliance::rfc3339(h.ingested),
                 doc_id: h.doc_id,
                 file: h.file,

@@ -234,25 +234,35 @@ fn decode_pdf(bytes: &[u8]) -> Result<Vec<PageImage>, DecodeError> {
     if pages.is_empty() {
         return Err(DecodeError::Corrupt { format: "PDF", reason: "it has no pages".into() });
     }
-    pages
-        .iter()
-        .map(|(&n, &id)| {
-            let images = doc.get_page_images(id).map_err(pdf_err)?;
-            let img = images.iter().max_by_key(|i| i.width * i.height).ok_or_else(|| {
-                DecodeError::Unsupported(format!(
-                    "PDF page {n} holds no scanned image (only scanner PDFs are supported, not born-digital ones)"
-                ))
-            })?;
-            let page = decode_pdf_image(&doc, img).map_err(|e| match e {
-                DecodeError::Unsupported(m) => DecodeError::Unsupported(format!("PDF page {n}: {m}")),
-                other => other,
-            })?;
-            let media = page_width_pt(&doc, id).unwrap_or(612.0);
-            let dpi = img.width as f32 * 72.0 / media;
-            let (dpi, dpi_from_file) = dpi_or_default(Some((dpi.round(), dpi.round())));
-            Ok(PageImage { dpi, dpi_from_file, ..page })
-        })
-        .collect()
+    pages.iter().map(|(&n, &id)| pdf_page(&doc, n, id)).collect()
+}
+
+/// Page `page` (1-based) of a PDF, decoded alone; `None` if the PDF has no
+/// such page. How the HTTP API draws previews from the searchable PDFs.
+pub fn decode_pdf_page(bytes: &[u8], page: u32) -> Result<Option<PageImage>, DecodeError> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(pdf_err)?;
+    match doc.get_pages().get(&page) {
+        Some(&id) => pdf_page(&doc, page, id).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The largest image of page `n` (object `id`) of `doc`.
+fn pdf_page(doc: &lopdf::Document, n: u32, id: lopdf::ObjectId) -> Result<PageImage, DecodeError> {
+    let images = doc.get_page_images(id).map_err(pdf_err)?;
+    let img = images.iter().max_by_key(|i| i.width * i.height).ok_or_else(|| {
+        DecodeError::Unsupported(format!(
+            "PDF page {n} holds no scanned image (only scanner PDFs are supported, not born-digital ones)"
+        ))
+    })?;
+    let page = decode_pdf_image(doc, img).map_err(|e| match e {
+        DecodeError::Unsupported(m) => DecodeError::Unsupported(format!("PDF page {n}: {m}")),
+        other => other,
+    })?;
+    let media = page_width_pt(doc, id).unwrap_or(612.0);
+    let dpi = img.width as f32 * 72.0 / media;
+    let (dpi, dpi_from_file) = dpi_or_default(Some((dpi.round(), dpi.round())));
+    Ok(PageImage { dpi, dpi_from_file, ..page })
 }
 
 /// Width of a page's MediaBox (inherited from the page tree if need be).
@@ -285,8 +295,57 @@ fn decode_pdf_image(doc: &lopdf::Document, img: &lopdf::xobject::PdfImage) -> Re
             let comps = pdf_components(doc, img.origin_dict);
             raw_to_page(&data, w, h, bpc, comps)
         }
+        Some("CCITTFaxDecode") if filters.len() == 1 => decode_pdf_g4(img, w, h),
         Some(other) => Err(DecodeError::Unsupported(format!("images encoded with {other} are not supported"))),
     }
+}
+
+/// A `/CCITTFaxDecode` image with `/K -1` (Group 4, what scanners and
+/// inkan's own PDFs use for black-and-white pages): the data is wrapped in a
+/// one-strip TIFF and read by leptonica like any G4 TIFF.
+fn decode_pdf_g4(img: &lopdf::xobject::PdfImage, w: u32, h: u32) -> Result<PageImage, DecodeError> {
+    let parms = img.origin_dict.get(b"DecodeParms").ok().and_then(|o| o.as_dict().ok());
+    let int = |key: &[u8]| parms.and_then(|p| p.get(key).ok()).and_then(|o| o.as_i64().ok());
+    if int(b"K").unwrap_or(0) >= 0 {
+        return Err(DecodeError::Unsupported("CCITT Group 3 images are not supported".into()));
+    }
+    let black_is_1 = parms.and_then(|p| p.get(b"BlackIs1").ok()).and_then(|o| o.as_bool().ok()).unwrap_or(false);
+    let columns = int(b"Columns").map_or(w, |c| c.max(0) as u32);
+    let tiff = g4_tiff(img.content, columns, h, black_is_1);
+    let page = pix::read_tiff_pages(&tiff)
+        .first()
+        .and_then(|p| p.to_image())
+        .ok_or_else(|| DecodeError::Corrupt { format: "PDF", reason: "its CCITT G4 image cannot be decoded".into() })?;
+    let (pixels, _) = page;
+    Ok(PageImage { pixels: DynamicImage::ImageLuma8(pixels.into_luma8()), mode: ColorMode::Bilevel, dpi: (DEFAULT_DPI, DEFAULT_DPI), dpi_from_file: false, original: Original::None })
+}
+
+/// A little-endian TIFF holding `strip` as its one G4-compressed strip.
+/// `black_is_1` is PDF's `/BlackIs1`: TIFF photometric min-is-black.
+fn g4_tiff(strip: &[u8], w: u32, h: u32, black_is_1: bool) -> Vec<u8> {
+    const ENTRIES: u16 = 8;
+    let data_at = 8 + 2 + 12 * u32::from(ENTRIES) + 4;
+    let mut t = Vec::with_capacity(data_at as usize + strip.len());
+    t.extend_from_slice(b"II*\0");
+    t.extend_from_slice(&8u32.to_le_bytes());
+    t.extend_from_slice(&ENTRIES.to_le_bytes());
+    let mut entry = |tag: u16, long: bool, value: u32| {
+        t.extend_from_slice(&tag.to_le_bytes());
+        t.extend_from_slice(&(if long { 4u16 } else { 3u16 }).to_le_bytes());
+        t.extend_from_slice(&1u32.to_le_bytes());
+        t.extend_from_slice(&value.to_le_bytes());
+    };
+    entry(256, true, w); // ImageWidth
+    entry(257, true, h); // ImageLength
+    entry(258, false, 1); // BitsPerSample
+    entry(259, false, 4); // Compression: CCITT T.6 (G4)
+    entry(262, false, u32::from(black_is_1)); // Photometric: 0 white-is-zero, 1 black-is-zero
+    entry(273, true, data_at); // StripOffsets
+    entry(278, true, h); // RowsPerStrip
+    entry(279, true, strip.len() as u32); // StripByteCounts
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(strip);
+    t
 }
 
 /// Number of colour components of an image's colour space, `None` if inkan cannot render it.
@@ -341,6 +400,23 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         img.write_to(&mut out, ImageFormat::Png).unwrap();
         out.into_inner()
+    }
+
+    #[test]
+    fn inkan_pdfs_read_back_page_by_page_g4_included() {
+        let bilevel = GrayImage::from_fn(203, 97, |x, y| image::Luma([if (x / 7 + y / 5) % 3 == 0 { 0 } else { 255 }]));
+        let gray = GrayImage::from_fn(64, 48, |x, y| image::Luma([(x * 3 + y) as u8]));
+        let page = |pixels: DynamicImage, mode| PageImage { pixels, mode, dpi: (200.0, 200.0), dpi_from_file: true, original: Original::None };
+        let pages = [page(DynamicImage::ImageLuma8(bilevel.clone()), ColorMode::Bilevel), page(DynamicImage::ImageLuma8(gray.clone()), ColorMode::Gray)];
+        let ocr = crate::ocr::OcrPage::default();
+        let pdf = crate::pdf::build_pdf(&[(&pages[0], &ocr), (&pages[1], &ocr)]).unwrap();
+        let first = decode_pdf_page(&pdf, 1).unwrap().unwrap();
+        assert_eq!(first.mode, ColorMode::Bilevel);
+        assert_eq!(first.pixels.to_luma8(), bilevel, "G4 decodes to the same pixels, black stays black");
+        assert_eq!(first.dpi, (200.0, 200.0));
+        assert_eq!(decode_pdf_page(&pdf, 2).unwrap().unwrap().pixels.to_luma8(), gray);
+        assert!(decode_pdf_page(&pdf, 3).unwrap().is_none());
+        assert_eq!(decode_bytes(&pdf).unwrap().len(), 2);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! - `audit`: the append-only, hash-chained log of re-approvals.
 //! - `compliance`: the sealed-document listing (table, JSON, CSV) and approvals.
 //! - `api`: the HTTP API and the web page (axum).
+//! - `preview`: page previews, seal crops and hit boxes for the web page.
 //! - `metrics`: the daemon's Prometheus counters and OCR-time histogram.
 //! - `geom`: pixel and point rectangles, and the one conversion between them.
 
@@ -43,6 +44,7 @@ pub mod page;
 pub mod pdf;
 pub mod phash;
 mod pix;
+pub mod preview;
 pub mod seal;
 pub mod shutdown;
 

@@ -1,10 +1,22 @@
 //! A data directory with a known index, built through the `indexer` API
 //! (seal detection and OCR are tested elsewhere; here the documents' seals
-//! and texts must be known exactly), plus a PDF file per document.
+//! and texts must be known exactly), plus a real searchable PDF per
+//! document, made by inkan's PDF writer from a drawn page: a dark bar where
+//! each OCR line is, a red disk in each seal's box (the NDA is black and
+//! white, so its PDF holds G4 images).
 
 use std::path::{Path, PathBuf};
 
-use indexer::{DocRecord, Index, PageRecord, SealRecord};
+use image::{DynamicImage, GrayImage, Luma, Rgb, RgbImage};
+use indexer::{DocRecord, Index, LineRecord, PageRecord, SealRecord};
+use inkan::geom::PxRect;
+use inkan::ocr::{OcrLine, OcrPage};
+use inkan::{ColorMode, Original, PageImage};
+
+/// Page image size (A4 at 150 dpi).
+pub const PAGE_W: u32 = 1240;
+/// Page image height.
+pub const PAGE_H: u32 = 1754;
 
 /// 2024-04-01T10:00:00Z.
 pub const APRIL: i64 = 1_711_965_600;
@@ -34,8 +46,52 @@ fn seal(shape: &str) -> SealRecord {
     SealRecord { shape: shape.into(), color: "red".into(), confidence: 0.95, bbox: [100, 100, 300, 300] }
 }
 
+/// Where line `i` of `n` characters is drawn.
+fn line_box(i: usize, n: usize) -> [u32; 4] {
+    let (x0, y0) = (120, 420 + 90 * i as u32);
+    [x0, y0, (x0 + 44 * n as u32).min(PAGE_W - 40), y0 + 50]
+}
+
 fn page(page: u32, text: &str, seals: Vec<SealRecord>) -> PageRecord {
-    PageRecord { page, text: text.into(), seals, ..Default::default() }
+    let lines = text.lines().enumerate().map(|(i, l)| LineRecord { text: l.into(), bbox: line_box(i, l.chars().count()) }).collect();
+    PageRecord { page, text: text.into(), seals, width: PAGE_W, height: PAGE_H, lines, ..Default::default() }
+}
+
+/// The drawn page image of `p`.
+fn draw(p: &PageRecord, bilevel: bool) -> PageImage {
+    let inside = |x: u32, y: u32| -> Option<Rgb<u8>> {
+        for s in &p.seals {
+            let [x0, y0, x1, y1] = s.bbox;
+            let (cx, cy, r) = ((x0 + x1) as f32 / 2.0, (y0 + y1) as f32 / 2.0, (x1 - x0) as f32 / 2.0 - 4.0);
+            let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+            if d <= r && (d >= r - 14.0 || (x as f32 - cx).abs() < 10.0) {
+                return Some(Rgb([200, 30, 40]));
+            }
+        }
+        p.lines.iter().any(|l| x >= l.bbox[0] && x < l.bbox[2] && y >= l.bbox[1] && y < l.bbox[3] && (x / 22) % 2 == 0).then_some(Rgb([30, 30, 30]))
+    };
+    let rgb = RgbImage::from_fn(PAGE_W, PAGE_H, |x, y| inside(x, y).unwrap_or(Rgb([250, 249, 245])));
+    let (pixels, mode) = if bilevel {
+        let g = GrayImage::from_fn(PAGE_W, PAGE_H, |x, y| Luma([if rgb.get_pixel(x, y).0[1] < 128 { 0 } else { 255 }]));
+        (DynamicImage::ImageLuma8(g), ColorMode::Bilevel)
+    } else {
+        (DynamicImage::ImageRgb8(rgb), ColorMode::Color)
+    };
+    PageImage { pixels, mode, dpi: (150.0, 150.0), dpi_from_file: true, original: Original::None }
+}
+
+/// The searchable PDF of `r`, as inkan writes it.
+fn pdf_of(r: &DocRecord) -> Vec<u8> {
+    let pages: Vec<(PageImage, OcrPage)> = r
+        .pages
+        .iter()
+        .map(|p| {
+            let lines = p.lines.iter().map(|l| OcrLine { text: l.text.clone(), bbox: PxRect::new(l.bbox[0], l.bbox[1], l.bbox[2], l.bbox[3]), confidence: 95.0 }).collect();
+            (draw(p, r.doc_id == D2), OcrPage { lines })
+        })
+        .collect();
+    let pairs: Vec<(&PageImage, &OcrPage)> = pages.iter().map(|(i, o)| (i, o)).collect();
+    inkan::pdf::build_pdf(&pairs).expect("the fixture PDF")
 }
 
 /// The four documents.
@@ -78,7 +134,7 @@ impl Fixture {
         let index = Index::open(&data.join("index")).unwrap();
         let mut writer = index.writer().unwrap();
         for r in records(&output) {
-            std::fs::write(&r.output, pdf_bytes(&r.doc_id)).unwrap();
+            std::fs::write(&r.output, pdf_of(&r)).unwrap();
             writer.add(&r).unwrap();
         }
         writer.commit().unwrap();
@@ -93,5 +149,6 @@ impl Fixture {
 
 /// The bytes of the PDF written for `doc_id`.
 pub fn pdf_bytes(doc_id: &str) -> Vec<u8> {
-    format!("%PDF-1.4\n% inkan test document {doc_id}\n%%EOF\n").into_bytes()
+    let all = records(Path::new(""));
+    pdf_of(all.iter().find(|r| r.doc_id == doc_id).expect("a fixture document"))
 }

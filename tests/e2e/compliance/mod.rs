@@ -1,6 +1,6 @@
 //! Search and compliance (issue 6): a known index built through the
 //! `indexer` API (`fixture`), the real binary for the shell commands (`cli`),
-//! `inkan serve` for the HTTP API (`api`) and headless Chromium for the web
+//! `inkan serve` for the HTTP API (`api`; its page pictures in `pages`) and headless Chromium for the web
 //! page (`browser`).
 
 mod fixture;
@@ -9,3 +9,4 @@ mod http;
 mod api;
 mod browser;
 mod cli;
+mod pages;
