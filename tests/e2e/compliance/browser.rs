@@ -1,7 +1,8 @@
 //! The web page in headless Chromium (Debian's `chromium`), driven over the
-//! DevTools protocol: type a query, see the hit; approve a document, see it
-//! leave the pending list. Screenshots are kept in
-//! `target/tmp/e2e-output/` (`CARGO_TARGET_TMPDIR`).
+//! DevTools protocol: type a query, see the hit with its page preview and
+//! the words highlighted on it; see a re-scan marked; see the seal crops of
+//! the pending documents, approve one, see it leave the pending list.
+//! Screenshots are kept in `target/tmp/e2e-output/` (`CARGO_TARGET_TMPDIR`).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
@@ -15,7 +16,7 @@ use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
-use super::fixture::{Fixture, D1, D2, D3};
+use super::fixture::{Fixture, D1, D2, D3, D4};
 use super::http::Server;
 use crate::util::{json_lines, run};
 
@@ -193,6 +194,9 @@ impl Cdp {
 #[test]
 fn search_and_approve_in_the_browser() {
     let f = Fixture::new();
+    // A re-scan of the invoice, to be shown as one.
+    const D5: &str = "a1b2c3d4e5f60005";
+    f.add_rescan(D4, D5);
     let server = Server::start(&f.data, &["--listen", "127.0.0.1:0"]);
     let (_browser, devtools) = Browser::start();
     let mut page = Cdp::connect(&devtools);
@@ -216,13 +220,55 @@ fn search_and_approve_in_the_browser() {
     assert_eq!(hits[0]["href"], format!("/api/documents/{D1}/pdf#page=2"));
     assert!(hits[0]["text"].as_str().unwrap().contains("業務委託契約書.tif"), "{hits}");
     assert!(page.eval("location.search").as_str().unwrap().starts_with("?q="), "the query is in the URL");
+
+    // The hit's page preview has loaded, with the matched words boxed on it.
+    let preview = page.wait_for(
+        "the hit's preview with its highlight",
+        "(() => { const li = document.querySelector('#results li'); const fig = li && li.querySelector('figure.preview'); const img = fig && fig.querySelector('img'); const hl = fig ? [...fig.querySelectorAll('.hl')] : []; if (!img || !img.complete || img.naturalWidth === 0 || !hl.length) return null; const f = fig.getBoundingClientRect(); return {natural: img.naturalWidth, hl: hl.map(h => { const r = h.getBoundingClientRect(); return {text: h.title, inside: r.width > 0 && r.height > 0 && r.left >= f.left && r.right <= f.right + 1 && r.top >= f.top && r.bottom <= f.bottom + 1, top: (r.top - f.top) / f.height}; })}; })()",
+    );
+    assert_eq!(preview["natural"], 900, "{preview}");
+    assert_eq!(preview["hl"].as_array().unwrap().len(), 1, "{preview}");
+    assert_eq!(preview["hl"][0]["text"], "署名捺印", "{preview}");
+    assert_eq!(preview["hl"][0]["inside"], true, "{preview}");
+    // Line 2 of the page is drawn at y = 510 of 1754.
+    let top = preview["hl"][0]["top"].as_f64().unwrap();
+    assert!((top - 510.0 / 1754.0).abs() < 0.01, "{preview}");
+    page.click("#results li figure.preview");
+    page.wait_for("the enlarged preview", "document.querySelector('#results li figure.preview.large') && document.querySelector('#results li figure.preview').getBoundingClientRect().width > 400");
     page.screenshot("browser-search.png");
+
+    // A re-scan says so, naming the document it repeats.
+    page.eval("document.querySelector('#q').value = ''");
+    page.click("#q");
+    page.type_text("請求書");
+    page.enter();
+    let note = page.wait_for(
+        "the re-scan note",
+        &format!("(() => {{ const a = document.querySelector(\"#results li[data-doc='{D5}'] .rescan a\"); return a && a.textContent === '請求書.tif' && {{doc: a.dataset.doc, href: a.getAttribute('href'), text: a.parentElement.textContent}}; }})()"),
+    );
+    assert_eq!(note["doc"], D4, "{note}");
+    assert_eq!(note["href"], format!("/api/documents/{D4}/pdf"));
+    assert!(note["text"].as_str().unwrap().contains("possible re-scan of"), "{note}");
+    let plain = page.eval(&format!("!!document.querySelector(\"#results li[data-doc='{D4}']\") && !document.querySelector(\"#results li[data-doc='{D4}'] .rescan\")"));
+    assert_eq!(plain, true, "the original is not marked");
+    page.wait_for("both previews", "(() => { const imgs = [...document.querySelectorAll('#results figure.preview img')]; return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0); })()");
+    page.screenshot("browser-rescan.png");
 
     // The compliance tab lists the three pending sealed documents.
     page.click("#tab-compliance");
     page.wait_for("the pending list", "document.querySelectorAll('#sealed-table tbody tr').length === 3");
     let listed = page.eval("[...document.querySelectorAll('#sealed-table tbody tr')].map(r => r.dataset.doc)");
     assert_eq!(listed, json!([D1, D2, D3]));
+    // Each row shows a crop of each of its seals, beside the Approve button.
+    let crops = page.wait_for(
+        "the seal crops",
+        "(() => { const imgs = [...document.querySelectorAll('#sealed-table tbody tr img.seal-crop')]; return imgs.length === 5 && imgs.every(i => i.complete && i.naturalWidth > 0) && imgs.map(i => [i.dataset.doc, i.dataset.k, i.naturalWidth, i.closest('tr').querySelector('button.approve') !== null]); })()",
+    );
+    assert_eq!(
+        crops.as_array().unwrap().iter().map(|c| (c[0].as_str().unwrap(), c[1].as_str().unwrap())).collect::<Vec<_>>(),
+        [(D1, "1"), (D2, "1"), (D2, "2"), (D2, "3"), (D3, "1")]
+    );
+    assert!(crops.as_array().unwrap().iter().all(|c| c[2].as_u64().unwrap() > 100 && c[3] == json!(true)), "{crops}");
 
     // Approve the NDA: the button asks for a name.
     page.click(&format!("button.approve[data-doc='{D2}']"));

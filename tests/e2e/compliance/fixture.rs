@@ -141,6 +141,24 @@ impl Fixture {
         Fixture { _dir: dir, data }
     }
 
+    /// Indexes `id` as a later re-scan of `of`: the same pages and PDF
+    /// under another id and file name, marked `possible_duplicate_of` `of`.
+    pub fn add_rescan(&self, of: &str, id: &str) {
+        let output = self.data.join("output");
+        let mut r = records(&output).into_iter().find(|r| r.doc_id == of).expect("a fixture document");
+        r.doc_id = id.into();
+        r.sha256 = format!("{id}{}", "f".repeat(48));
+        r.file = format!("再スキャン {}", r.file);
+        r.output = output.join(format!("{id}.pdf")).to_string_lossy().into_owned();
+        r.ingested += 3600;
+        r.possible_duplicate_of = Some(of.into());
+        std::fs::write(&r.output, pdf_of(&r)).unwrap();
+        let index = Index::open(&self.data.join("index")).unwrap();
+        let mut writer = index.writer().unwrap();
+        writer.add(&r).unwrap();
+        writer.commit().unwrap();
+    }
+
     /// The audit log's path.
     pub fn audit_log(&self) -> PathBuf {
         self.data.join("audit.log")
