@@ -77,6 +77,13 @@ fn previews_hit_boxes_and_seal_crops() {
         assert_eq!(r.status, status, "{path}: {}", r.text());
         assert!(r.json()["error"].is_string(), "{path}");
     }
+    // The OpenAPI document describes the three routes.
+    let spec = s.get("/api/openapi.json").json();
+    for path in ["/api/documents/{id}/pages/{n}/preview", "/api/documents/{id}/pages/{n}/hits", "/api/documents/{id}/seals/{k}"] {
+        assert!(spec["paths"][path]["get"].is_object(), "{path} is not described");
+    }
+    assert!(spec["components"]["schemas"]["Hit"]["properties"]["possible_duplicate_of"].is_object());
+
     // The PDF gone: 404, not a 500 (and nothing cached for it).
     std::fs::remove_file(f.data.join("output").join(format!("{D2}.pdf"))).unwrap();
     std::fs::remove_dir_all(f.data.join("cache")).unwrap();
