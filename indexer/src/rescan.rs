@@ -11,9 +11,9 @@
 //! | no (`--no-ocr`, blank) | [`MAX_DISTANCE_NO_TEXT`] bits | —                                     |
 //!
 //! Candidates are found by scanning the `phash` fast column of every page
-//! (a popcount per page: about a millisecond for 200,000 pages), so the
-//! search costs no extra index structure; only the few candidates' pages are
-//! then read in full.
+//! (a popcount per page), so the search needs no extra index structure; only
+//! the few candidates' pages are then read in full. On 100,000 documents
+//! (200,000 pages) a lookup takes about 8 ms (docs/BENCHMARKS.md).
 
 use std::collections::{HashMap, HashSet};
 
