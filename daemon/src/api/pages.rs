@@ -5,6 +5,7 @@
 //! `DATA/cache/` in a file named only from the checked id and numbers.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{header, StatusCode};
@@ -41,7 +42,10 @@ fn cached(path: &Path, make: impl FnOnce() -> Result<Vec<u8>, Failure>) -> Resul
         return Ok(bytes);
     }
     let bytes = make()?;
-    let tmp = path.with_extension("tmp");
+    // A temporary name of our own, so that two requests for the same picture
+    // never write into the same file; the rename makes it appear whole.
+    static SERIAL: AtomicU64 = AtomicU64::new(0);
+    let tmp = path.with_extension(format!("{}-{}.tmp", std::process::id(), SERIAL.fetch_add(1, Ordering::Relaxed)));
     let stored = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&tmp, &bytes)).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = stored {
         tracing::debug!(path = %path.display(), "cannot cache a picture: {e}");
