@@ -184,11 +184,12 @@ fn term_query(fields: &Fields, term: &TermPlan, mode: Mode) -> Box<dyn Query> {
     };
     match term.tokens.as_slice() {
         [token] => single(token),
-        tokens if mode == Mode::AllTokens || (mode == Mode::Loose && term.has_loose_form()) => {
-            Box::new(BooleanQuery::new(
-                tokens.iter().map(|t| (Occur::Must, single(t))).collect(),
-            ))
-        }
+        tokens if mode == Mode::AllTokens => Box::new(BooleanQuery::new(
+            covering(tokens).map(|t| (Occur::Must, single(t))).collect(),
+        )),
+        tokens if mode == Mode::Loose && term.has_loose_form() => Box::new(BooleanQuery::new(
+            tokens.iter().map(|t| (Occur::Must, single(t))).collect(),
+        )),
         tokens => Box::new(PhraseQuery::new(
             tokens
                 .iter()
@@ -196,6 +197,37 @@ fn term_query(fields: &Fields, term: &TermPlan, mode: Mode) -> Box<dyn Query> {
                 .collect(),
         )),
     }
+}
+
+/// The tokens of a phrase without those whose characters the neighbours
+/// already cover: of the overlapping bigrams `東京 京地 地方 方裁 裁判 判所`,
+/// `東京 地方 裁判 判所`. A page holding the phrase holds these; the
+/// candidates query needs fewer posting lists (the phrase check that
+/// follows still uses every token).
+fn covering(tokens: &[String]) -> impl Iterator<Item = &String> {
+    let overlap = |a: &str, b: &str| {
+        let (mut a, mut b) = (a.chars(), b.chars());
+        match (a.next(), a.next(), a.next(), b.next(), b.next(), b.next()) {
+            (Some(a0), Some(a1), None, Some(b0), Some(b1), None) => {
+                a1 == b0 && [a0, a1, b1].into_iter().all(crate::tokenizer::is_cjk)
+            }
+            _ => false,
+        }
+    };
+    let mut last_kept = None;
+    tokens.iter().enumerate().filter_map(move |(i, t)| {
+        let covered = i > 0
+            && i + 1 < tokens.len()
+            && last_kept == Some(i - 1)
+            && overlap(&tokens[i - 1], t)
+            && overlap(t, &tokens[i + 1]);
+        if covered {
+            None
+        } else {
+            last_kept = Some(i);
+            Some(t)
+        }
+    })
 }
 
 /// The best page of up to `want` documents not in `taken`, best first;
@@ -207,15 +239,35 @@ fn top_documents(
     taken: &mut HashSet<u64>,
     keys: &mut DocKeys,
 ) -> Result<Vec<(Score, DocAddress)>, IndexError> {
-    let mut fetch = want.saturating_mul(PAGES_PER_DOC).max(16);
+    let first = want.saturating_mul(PAGES_PER_DOC).max(16);
+    new_documents(searcher, query, None, first, want, taken, keys)
+}
+
+/// Ranks pages by `ranked` and keeps the best page of up to `want`
+/// documents not in `taken` (and, given `check`, only pages it matches),
+/// asking for `fetch` pages first and four times more while pages of the
+/// same documents, or pages failing the check, crowd the top.
+fn new_documents(
+    searcher: &Searcher,
+    ranked: &dyn Query,
+    check: Option<&dyn Weight>,
+    mut fetch: usize,
+    want: usize,
+    taken: &mut HashSet<u64>,
+    keys: &mut DocKeys,
+) -> Result<Vec<(Score, DocAddress)>, IndexError> {
     loop {
         let top = searcher
-            .search(query, &TopDocs::with_limit(fetch))
+            .search(ranked, &TopDocs::with_limit(fetch))
             .map_err(IndexError::tantivy("search"))?;
+        let passed = match check {
+            Some(check) => matching(searcher, check, &top)?,
+            None => vec![true; top.len()],
+        };
         let mut seen = taken.clone();
         let mut docs = Vec::with_capacity(want);
-        for &(score, addr) in &top {
-            if seen.insert(keys.key(addr)?) {
+        for (&(score, addr), ok) in top.iter().zip(passed) {
+            if ok && seen.insert(keys.key(addr)?) {
                 docs.push((score, addr));
                 if docs.len() == want {
                     break;
@@ -263,28 +315,8 @@ fn top_documents_checked(
     let check = exact
         .weight(EnableScoring::disabled_from_searcher(searcher))
         .map_err(IndexError::tantivy("prepare the search"))?;
-    let mut fetch = want.saturating_mul(CANDIDATES_PER_DOC).max(64);
-    loop {
-        let top = searcher
-            .search(candidates, &TopDocs::with_limit(fetch))
-            .map_err(IndexError::tantivy("search"))?;
-        let passed = matching(searcher, &*check, &top)?;
-        let mut seen = taken.clone();
-        let mut docs = Vec::with_capacity(want);
-        for (&(score, addr), ok) in top.iter().zip(passed) {
-            if ok && seen.insert(keys.key(addr)?) {
-                docs.push((score, addr));
-                if docs.len() == want {
-                    break;
-                }
-            }
-        }
-        if docs.len() == want || top.len() < fetch {
-            *taken = seen;
-            return Ok(docs);
-        }
-        fetch = fetch.saturating_mul(4);
-    }
+    let first = want.saturating_mul(CANDIDATES_PER_DOC).max(64);
+    new_documents(searcher, candidates, Some(&*check), first, want, taken, keys)
 }
 
 /// For each of `pages`, whether `check` (a non-scoring weight) matches it.
@@ -403,4 +435,26 @@ fn hit(
         exact,
         possible_duplicate_of: Some(text(fields.duplicate_of)).filter(|id| !id.is_empty()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covering;
+
+    fn cover(tokens: &[&str]) -> Vec<String> {
+        let tokens: Vec<String> = tokens.iter().map(|t| t.to_string()).collect();
+        covering(&tokens).cloned().collect()
+    }
+
+    #[test]
+    fn covering_drops_only_bigrams_both_neighbours_cover() {
+        assert_eq!(cover(&["東京", "京地", "地方", "方裁", "裁判", "判所"]), ["東京", "地方", "裁判", "判所"]);
+        assert_eq!(cover(&["契約", "約書"]), ["契約", "約書"]);
+        assert_eq!(cover(&["契約", "約書", "書類"]), ["契約", "書類"]);
+        // Latin words and non-overlapping neighbours are never dropped.
+        assert_eq!(cover(&["abc", "株式", "式会", "会社"]), ["abc", "株式", "会社"]);
+        assert_eq!(cover(&["hello", "big", "world"]), ["hello", "big", "world"]);
+        assert_eq!(cover(&["契約", "書類", "類型"]), ["契約", "書類", "類型"]);
+        assert_eq!(cover(&["x"]), ["x"]);
+    }
 }
