@@ -46,6 +46,13 @@ impl Setup {
         Daemon { child: std::cell::RefCell::new(child), log }
     }
 
+    /// [`Setup::start`], then waits until every folder is watched.
+    fn start_watching(&self) -> Daemon {
+        let d = self.start();
+        d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+        d
+    }
+
     fn originals(&self) -> PathBuf {
         self.data.join("originals/inbox")
     }
@@ -208,8 +215,7 @@ fn a_dropped_scan_is_indexed_moved_deduplicated_and_failures_explained() {
 #[test]
 fn a_slow_writer_is_taken_once_and_complete() {
     let s = Setup::new("");
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     let full_a = variant(1);
     let full_b = variant(2);
 
@@ -348,8 +354,7 @@ fn unsafe_configs_refuse_to_start() {
 #[test]
 fn a_changed_config_is_reloaded_and_a_broken_one_refused() {
     let s = Setup::new("");
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
 
     // A broken change is refused with a log line; the old folder keeps working.
     let good = std::fs::read_to_string(&s.config).unwrap();
@@ -385,8 +390,7 @@ fn a_changed_config_is_reloaded_and_a_broken_one_refused() {
 fn burst_of_small_pages() {
     let n: u32 = std::env::var("INKAN_BURST").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let s = Setup::new("");
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     // Warm daemon: one page, drop to searchable.
     let t0 = Instant::now();
     drop_file(&s.hot, "first.png", &variant(5000));
@@ -456,8 +460,7 @@ fn the_http_api_is_served_while_the_daemon_runs() {
 #[test]
 fn sigterm_mid_burst_finishes_what_is_in_flight_and_a_restart_does_the_rest() {
     let s = Setup::new("");
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     for n in 0..8 {
         drop_file(&s.hot, &format!("t-{n}.png"), &variant(300 + n));
     }
@@ -528,8 +531,7 @@ fn a_full_disk_keeps_the_file_waiting_and_it_is_stored_once_space_is_freed() {
     let out = s.config.parent().unwrap().join("out");
     let Some(fs) = Tmpfs::mount(&out, "1m") else { return };
     let filler = fs.fill();
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     drop_file(&s.hot, "full.png", &variant(7));
 
     // Each attempt finds the disk full; the file waits in the hot folder, never failed.
@@ -553,8 +555,7 @@ fn an_unwritable_output_folder_fails_the_file_with_the_reason_and_the_daemon_goe
     let s = Setup::new("output = \"out\"\nrescan = \"1s\"");
     let out = s.config.parent().unwrap().join("out");
     let Some(fs) = Tmpfs::mount(&out, "4m") else { return };
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     fs.remount("ro");
     drop_file(&s.hot, "ro.png", &variant(8));
 
@@ -602,8 +603,7 @@ fn fifos_and_devices_in_a_hot_folder_are_never_opened() {
 #[test]
 fn a_second_daemon_and_a_cli_ingest_are_refused_at_once_while_one_runs() {
     let s = Setup::new("");
-    let d = s.start();
-    d.wait_for("the daemon to watch", Duration::from_secs(30), || d_log_has(&d.log, "watching"));
+    let d = s.start_watching();
     let pid = d.child.borrow().id();
 
     let t = Instant::now();
