@@ -131,6 +131,8 @@ pub struct Counts {
     pub shape_ok: usize,
     /// Faded/partial true seals, and how many were found.
     pub faded: (usize, usize),
+    /// Milliseconds spent in detection on these pages.
+    pub ms: f64,
 }
 
 impl Counts {
@@ -170,6 +172,9 @@ pub struct CerReport {
     pub junk_raw: usize,
     /// The same after suppression.
     pub junk_suppressed: usize,
+    /// Per scan mode: (reference characters, errors as scanned, errors
+    /// suppressed). Bilevel pages have no suppression.
+    pub by_mode: BTreeMap<String, (usize, usize, usize)>,
 }
 
 /// What [`run_eval`] measured.
@@ -206,6 +211,7 @@ impl EvalReport {
             t.shape_ok += c.shape_ok;
             t.faded.0 += c.faded.0;
             t.faded.1 += c.faded.1;
+            t.ms += c.ms;
         }
         t
     }
@@ -236,15 +242,15 @@ pub fn mean_p95(v: &[f64]) -> (f64, f64) {
 impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "seal evaluation of {}", self.corpus.display())?;
-        writeln!(f, "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9} {:>7} {:>6} {:>7} {:>9}", "mode", "pages", "tp", "fp", "fn", "precision", "recall", "F1", "shape", "faded")?;
+        writeln!(f, "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9} {:>7} {:>6} {:>7} {:>9} {:>8}", "mode", "pages", "tp", "fp", "fn", "precision", "recall", "F1", "shape", "faded", "ms/page")?;
         let mut rows: Vec<(String, Counts)> = self.modes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         rows.push(("all".into(), self.total()));
         for (mode, c) in rows {
             writeln!(
                 f,
-                "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9.4} {:>7.4} {:>6.4} {:>7.3} {:>4}/{:<4}",
+                "{:<8} {:>5} {:>5} {:>4} {:>4} {:>9.4} {:>7.4} {:>6.4} {:>7.3} {:>4}/{:<4} {:>8.1}",
                 mode, c.pages, c.tp, c.fp, c.fn_, c.precision(), c.recall(), c.f1(),
-                ratio(c.shape_ok, c.tp), c.faded.1, c.faded.0
+                ratio(c.shape_ok, c.tp), c.faded.1, c.faded.0, c.ms / c.pages.max(1) as f64
             )?;
         }
         let (tp, fp, fn_, tn) = self.docs;
@@ -278,6 +284,9 @@ impl fmt::Display for EvalReport {
                     ratio(c.errors_raw, c.chars),
                     ratio(c.errors_suppressed, c.chars)
                 )?;
+                for (mode, (n, raw, sup)) in &c.by_mode {
+                    writeln!(f, "  {mode:<8} {n:>5} chars: as scanned {:.4}, suppressed {:.4}", ratio(*raw, *n), ratio(*sup, *n))?;
+                }
                 writeln!(
                     f,
                     "junk characters from seals with no text under them ({} seals): as scanned {:.2}/seal, suppressed {:.2}/seal",
@@ -367,6 +376,7 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
         let matched = match_seals(&dets, &t.seals);
         let c = rep.modes.entry(t.mode.clone()).or_default();
         c.pages += 1;
+        c.ms += ms;
         for (d, m) in dets.iter().zip(&matched) {
             match m {
                 Some(j) => {
@@ -431,10 +441,18 @@ fn measure_cer(read: &dyn Fn(&PageImage) -> String, page: &PageImage, dets: &[Se
         let r = rect(&l.bbox);
         let pad = r.height() / 3 + 2;
         let reference = normalise(&l.text);
+        let raw = levenshtein(&reference, &normalise(&read(&crop(page, &r, pad))));
+        // Without suppression the page is read as scanned: the same text.
+        let sup = if suppressed.is_some() { levenshtein(&reference, &normalise(&read(&crop(clean, &r, pad)))) } else { raw };
+        let n = reference.chars().count();
         cer.lines += 1;
-        cer.chars += reference.chars().count();
-        cer.errors_raw += levenshtein(&reference, &normalise(&read(&crop(page, &r, pad))));
-        cer.errors_suppressed += levenshtein(&reference, &normalise(&read(&crop(clean, &r, pad))));
+        cer.chars += n;
+        cer.errors_raw += raw;
+        cer.errors_suppressed += sup;
+        let m = cer.by_mode.entry(t.mode.clone()).or_default();
+        m.0 += n;
+        m.1 += raw;
+        m.2 += sup;
     }
     for s in &t.seals {
         let sb = rect(&s.bbox);
@@ -442,8 +460,9 @@ fn measure_cer(read: &dyn Fn(&PageImage) -> String, page: &PageImage, dets: &[Se
             continue;
         }
         cer.seal_crops += 1;
-        cer.junk_raw += normalise(&read(&crop(page, &sb, 4))).chars().count();
-        cer.junk_suppressed += normalise(&read(&crop(clean, &sb, 4))).chars().count();
+        let junk = normalise(&read(&crop(page, &sb, 4))).chars().count();
+        cer.junk_raw += junk;
+        cer.junk_suppressed += if suppressed.is_some() { normalise(&read(&crop(clean, &sb, 4))).chars().count() } else { junk };
     }
 }
 

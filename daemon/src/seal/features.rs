@@ -114,10 +114,11 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
                 right[y - b.y0] = true;
             }
             // Stroke core: all 8 neighbours inked (edges are blurred by the scan).
+            // Only clear ink counts (not the weak fringe added by hysteresis).
             if x > 0 && x + 1 < m.w && y > 0 && y + 1 < m.h
-                && m.mask[row - m.w + x - 1..=row - m.w + x + 1].iter().all(|&v| v != 0)
-                && m.mask[row + x - 1] != 0 && m.mask[row + x + 1] != 0
-                && m.mask[row + m.w + x - 1..=row + m.w + x + 1].iter().all(|&v| v != 0)
+                && m.mask[row - m.w + x - 1..=row - m.w + x + 1].iter().all(|&v| v == 1)
+                && m.mask[row + x - 1] == 1 && m.mask[row + x] == 1 && m.mask[row + x + 1] == 1
+                && m.mask[row + m.w + x - 1..=row + m.w + x + 1].iter().all(|&v| v == 1)
             {
                 let v = m.value[row + x] as f64;
                 s1 += v;

@@ -113,6 +113,64 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
     out
 }
 
+/// The mask with its holes filled: background (0) regions that are not
+/// 4-connected to the border become 1. Run-based, like [`components`].
+pub fn fill_holes(mask: &[u8], w: usize, h: usize) -> Vec<u8> {
+    // Background runs: (y, x0, x1 exclusive).
+    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    let mut row_start = Vec::with_capacity(h + 1);
+    for y in 0..h {
+        row_start.push(runs.len());
+        let r = &mask[y * w..][..w];
+        let mut x = 0;
+        while x < w {
+            if r[x] != 0 {
+                x += 1;
+                continue;
+            }
+            let s = x;
+            while x < w && r[x] == 0 {
+                x += 1;
+            }
+            runs.push((y as u32, s as u32, x as u32));
+        }
+    }
+    row_start.push(runs.len());
+    // Run n (an extra node) is "the border".
+    let border = runs.len() as u32;
+    let mut parent: Vec<u32> = (0..=border).collect();
+    for (i, &(y, s, e)) in runs.iter().enumerate() {
+        if y == 0 || y as usize == h - 1 || s == 0 || e as usize == w {
+            unite(&mut parent, i as u32, border);
+        }
+    }
+    for y in 1..h {
+        let (prev, cur) = (row_start[y - 1]..row_start[y], row_start[y]..row_start[y + 1]);
+        let mut j = prev.start;
+        for i in cur {
+            let (_, s, e) = runs[i];
+            // 4-connected: runs must overlap in x.
+            while j < prev.end && runs[j].2 <= s {
+                j += 1;
+            }
+            let mut k = j;
+            while k < prev.end && runs[k].1 < e {
+                unite(&mut parent, i as u32, k as u32);
+                k += 1;
+            }
+        }
+    }
+    let mut out = mask.to_vec();
+    let root_border = find(&mut parent, border);
+    for i in 0..runs.len() {
+        if find(&mut parent, i as u32) != root_border {
+            let (y, s, e) = runs[i];
+            out[y as usize * w + s as usize..y as usize * w + e as usize].iter_mut().for_each(|v| *v = 1);
+        }
+    }
+    out
+}
+
 /// Merges components whose boxes come within `gap` pixels of each other,
 /// until no two groups are that close. Returns the groups' boxes and areas.
 pub fn group(comps: &[Component], gap: usize) -> Vec<Component> {

@@ -9,6 +9,7 @@ use image::{GrayImage, RgbImage};
 pub const WORK_DPI: f32 = 150.0;
 
 /// The page reduced to the working resolution, with its ink mask.
+#[derive(Clone)]
 pub struct WorkMap {
     /// Width in working pixels.
     pub w: usize,
@@ -21,7 +22,9 @@ pub struct WorkMap {
     /// Per working pixel: ink strength 0–255 (redness for colour, darkness
     /// for gray and bilevel); used for texture features.
     pub value: Vec<u8>,
-    /// Per working pixel: 1 where the pixel may be seal ink.
+    /// Per working pixel: non-zero where the pixel may be seal ink; 2 for
+    /// weak ink added by hysteresis (colour), which stroke-texture
+    /// measurement leaves out.
     pub mask: Vec<u8>,
 }
 
@@ -64,27 +67,41 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     let (w, h) = (fw / f as usize, fh / f as usize);
     let mut m = WorkMap::new(w, h, f, dpi);
     let raw = img.as_raw();
+    let mut hist = [0u32; 256];
+    let fu = f as usize;
     let mut acc = vec![[0u32; 3]; w];
     let n = (f * f) as u32;
-    let mut hist = [0u32; 256];
     for y in 0..h {
-        acc.iter_mut().for_each(|a| *a = [0; 3]);
-        for dy in 0..f as usize {
-            let row = &raw[(y * f as usize + dy) * fw * 3..][..w * f as usize * 3];
-            for (a, block) in acc.iter_mut().zip(row.chunks_exact(f as usize * 3)) {
-                for px in block.chunks_exact(3) {
-                    a[0] += px[0] as u32;
-                    a[1] += px[1] as u32;
-                    a[2] += px[2] as u32;
+        let out = &mut m.value[y * w..][..w];
+        if fu == 2 {
+            // The common 300-dpi case, kept tight so it vectorises.
+            let r0 = &raw[(y * 2) * fw * 3..][..w * 6];
+            let r1 = &raw[(y * 2 + 1) * fw * 3..][..w * 6];
+            for ((o, a), b) in out.iter_mut().zip(r0.chunks_exact(6)).zip(r1.chunks_exact(6)) {
+                let r = (a[0] as u32 + a[3] as u32 + b[0] as u32 + b[3] as u32) >> 2;
+                let g = (a[1] as u32 + a[4] as u32 + b[1] as u32 + b[4] as u32) >> 2;
+                let bl = (a[2] as u32 + a[5] as u32 + b[2] as u32 + b[5] as u32) >> 2;
+                *o = r.saturating_sub(g.max(bl)) as u8;
+            }
+        } else {
+            acc.iter_mut().for_each(|a| *a = [0; 3]);
+            for dy in 0..fu {
+                let row = &raw[(y * fu + dy) * fw * 3..][..w * fu * 3];
+                for (a, block) in acc.iter_mut().zip(row.chunks_exact(fu * 3)) {
+                    for px in block.chunks_exact(3) {
+                        a[0] += px[0] as u32;
+                        a[1] += px[1] as u32;
+                        a[2] += px[2] as u32;
+                    }
                 }
             }
+            for (o, a) in out.iter_mut().zip(&acc) {
+                let (r, g, b) = (a[0] / n, a[1] / n, a[2] / n);
+                *o = r.saturating_sub(g.max(b)) as u8;
+            }
         }
-        let out = &mut m.value[y * w..][..w];
-        for (o, a) in out.iter_mut().zip(&acc) {
-            let (r, g, b) = (a[0] / n, a[1] / n, a[2] / n);
-            let red = r.saturating_sub(g.max(b));
-            *o = red as u8;
-            hist[red as usize] += 1;
+        for &v in out.iter() {
+            hist[v as usize] += 1;
         }
     }
     let paper = quantile(&hist, w * h, 0.5);
@@ -92,7 +109,36 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     for (mk, &v) in m.mask.iter_mut().zip(&m.value) {
         *mk = (v >= thr) as u8;
     }
+    // Hysteresis: a faded seal's light side is pinkish, under the threshold
+    // but well above the paper; it is kept where it touches clear red ink.
+    let weak = (paper as u32 + 13).max(21) as u8;
+    hysteresis(&mut m, weak);
     m
+}
+
+/// Extends the mask (8-connected) into pixels whose value is at least `weak`.
+fn hysteresis(m: &mut WorkMap, weak: u8) {
+    let (w, h) = (m.w, m.h);
+    let mut stack: Vec<usize> = Vec::new();
+    for y in 0..h {
+        let row = &m.mask[y * w..][..w];
+        if row.chunks(8).all(|c| c.iter().fold(0u8, |a, &v| a | v) == 0) {
+            continue;
+        }
+        stack.extend(row.iter().enumerate().filter(|(_, &v)| v != 0).map(|(x, _)| y * w + x));
+    }
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i % w, i / w);
+        for ny in y.saturating_sub(1)..(y + 2).min(h) {
+            for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                let j = ny * w + nx;
+                if m.mask[j] == 0 && m.value[j] >= weak {
+                    m.mask[j] = 2;
+                    stack.push(j);
+                }
+            }
+        }
+    }
 }
 
 /// Grayscale scans: the red ink became mid-gray. Blocks are min-pooled so
@@ -108,11 +154,19 @@ pub fn gray_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let mut mins = vec![255u8; w];
     for y in 0..h {
         mins.iter_mut().for_each(|v| *v = 255);
-        for dy in 0..f as usize {
-            let row = &raw[(y * f as usize + dy) * fw..][..w * f as usize];
-            for (x, mn) in mins.iter_mut().enumerate() {
-                for &p in &row[x * f as usize..][..f as usize] {
-                    *mn = (*mn).min(p);
+        if f == 2 {
+            let r0 = &raw[(y * 2) * fw..][..w * 2];
+            let r1 = &raw[(y * 2 + 1) * fw..][..w * 2];
+            for ((mn, a), b) in mins.iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
+                *mn = a[0].min(a[1]).min(b[0].min(b[1]));
+            }
+        } else {
+            for dy in 0..f as usize {
+                let row = &raw[(y * f as usize + dy) * fw..][..w * f as usize];
+                for (x, mn) in mins.iter_mut().enumerate() {
+                    for &p in &row[x * f as usize..][..f as usize] {
+                        *mn = (*mn).min(p);
+                    }
                 }
             }
         }
@@ -121,8 +175,16 @@ pub fn gray_map(img: &GrayImage, dpi: f32) -> WorkMap {
             hist[v as usize] += 1;
         }
     }
-    let paper = quantile(&hist, w * h, 0.80) as f32;
-    let black = quantile(&hist, w * h, 0.005) as f32;
+    mid_band(&mut m, &hist);
+    m
+}
+
+/// The gray-page mask from a histogram of gray levels (`255 − value`): the
+/// band between text black and paper white, minus the halo around black.
+fn mid_band(m: &mut WorkMap, hist: &[u32; 256]) {
+    let (w, h) = (m.w, m.h);
+    let paper = quantile(hist, w * h, 0.80) as f32;
+    let black = quantile(hist, w * h, 0.005) as f32;
     let span = (paper - black).max(40.0);
     // In darkness units (255 - gray): ink darker than `lo` but not black.
     let hi_gray = paper - 0.13 * span; // lighter than this: paper
@@ -140,8 +202,8 @@ pub fn gray_map(img: &GrayImage, dpi: f32) -> WorkMap {
             m.mask[i] = 0;
         }
     }
-    m
 }
+
 
 /// Bilevel scans: the fraction of black in each block.
 pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
@@ -154,11 +216,19 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let mut acc = vec![0u32; w];
     for y in 0..h {
         acc.iter_mut().for_each(|a| *a = 0);
-        for dy in 0..f as usize {
-            let row = &raw[(y * f as usize + dy) * fw..][..w * f as usize];
-            for (x, a) in acc.iter_mut().enumerate() {
-                for &p in &row[x * f as usize..][..f as usize] {
-                    *a += (p < 128) as u32;
+        if f == 2 {
+            let r0 = &raw[(y * 2) * fw..][..w * 2];
+            let r1 = &raw[(y * 2 + 1) * fw..][..w * 2];
+            for ((a, p), q) in acc.iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
+                *a = (p[0] < 128) as u32 + (p[1] < 128) as u32 + (q[0] < 128) as u32 + (q[1] < 128) as u32;
+            }
+        } else {
+            for dy in 0..f as usize {
+                let row = &raw[(y * f as usize + dy) * fw..][..w * f as usize];
+                for (x, a) in acc.iter_mut().enumerate() {
+                    for &p in &row[x * f as usize..][..f as usize] {
+                        *a += (p < 128) as u32;
+                    }
                 }
             }
         }
@@ -170,6 +240,56 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
         }
     }
     m
+}
+
+
+/// Cores of filled shapes: the mask with its holes filled (background not
+/// reachable from the page border), then the pixels at city-block distance
+/// ≥ `k` from the background. A closed seal ring becomes a disc with a core
+/// even when text it was stamped over is attached to it; a glyph narrower
+/// than `2k` has none. Returns a 0/1 map.
+pub fn filled_cores(mask: &[u8], w: usize, h: usize, k: u8) -> Vec<u8> {
+    // Distance map, 0 = background reachable from the border.
+    let mut d: Vec<u8> = super::label::fill_holes(mask, w, h).iter().map(|&v| if v != 0 { 255 } else { 0 }).collect();
+    city_distance(&mut d, w, h);
+    d.iter().map(|&v| (v >= k) as u8).collect()
+}
+
+/// City-block distance transform in place: 0 stays 0 (the sources), every
+/// other value becomes min(itself, distance to the nearest 0), saturating
+/// at 255. Two passes; the vertical step of each row vectorises.
+fn city_distance(d: &mut [u8], w: usize, h: usize) {
+    for y in 1..h {
+        let (above, row) = d[(y - 1) * w..(y + 1) * w].split_at_mut(w);
+        row.iter_mut().zip(above.iter()).for_each(|(v, &u)| *v = (*v).min(u.saturating_add(1)));
+        for x in 1..w {
+            row[x] = row[x].min(row[x - 1].saturating_add(1));
+        }
+    }
+    if h > 0 {
+        let row = &mut d[..w];
+        for x in 1..w {
+            row[x] = row[x].min(row[x - 1].saturating_add(1));
+        }
+    }
+    for y in (0..h).rev() {
+        if y + 1 < h {
+            let (row, below) = d[y * w..(y + 2) * w].split_at_mut(w);
+            row.iter_mut().zip(below.iter()).for_each(|(v, &b)| *v = (*v).min(b.saturating_add(1)));
+        }
+        let row = &mut d[y * w..][..w];
+        for x in (0..w.saturating_sub(1)).rev() {
+            row[x] = row[x].min(row[x + 1].saturating_add(1));
+        }
+    }
+}
+
+/// Pixels within city-block distance `k` of a 1 in `src` (a dilation by a
+/// diamond): grows cores back to the shapes they came from.
+pub fn grow_city(src: &[u8], w: usize, h: usize, k: u8) -> Vec<u8> {
+    let mut d: Vec<u8> = src.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect();
+    city_distance(&mut d, w, h);
+    d.iter().map(|&v| (v <= k) as u8).collect()
 }
 
 /// 3×3 dilation of a 0/1 mask.
@@ -208,49 +328,70 @@ pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
 /// the thick part stays.
 pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, max_thick: usize) {
     let mut kill = Vec::new();
-    // Horizontal runs.
+    // Horizontal runs; rows without ink are skipped eight bytes at a time.
     for y in 0..h {
-        let row = y * w;
+        let row = &mask[y * w..][..w];
+        if row.chunks(8).all(|c| c.iter().fold(0u8, |a, &v| a | v) == 0) {
+            continue;
+        }
         let mut x = 0;
         while x < w {
-            if mask[row + x] == 0 {
+            if row[x] == 0 {
                 x += 1;
                 continue;
             }
             let s = x;
-            while x < w && mask[row + x] != 0 {
+            while x < w && row[x] != 0 {
                 x += 1;
             }
             if x - s >= min_len {
                 for xx in s..x {
                     if vertical_thickness(mask, w, h, xx, y, max_thick + 1) <= max_thick {
-                        kill.push(row + xx);
+                        kill.push(y * w + xx);
                     }
                 }
             }
         }
     }
-    // Vertical runs, row by row (cache-friendly): `start[x]` is where the
-    // current run in column x began.
-    let mut start = vec![usize::MAX; w];
+    // Vertical runs, row by row (cache-friendly): `run[x]` is the length of
+    // the current run in column x. A branch-free pass per row counts; only
+    // rows where a long run ends are looked at again.
+    let mut run = vec![0u16; w];
+    let min = min_len.min(u16::MAX as usize - 1) as u16;
     for y in 0..=h {
+        let mut ended = false;
+        if y < h {
+            let row = &mask[y * w..][..w];
+            for (r, &m) in run.iter_mut().zip(row) {
+                ended |= (m == 0) & (*r >= min);
+                *r = if m != 0 { r.saturating_add(1) } else { 0 };
+            }
+        } else {
+            ended = run.iter().any(|&r| r >= min);
+        }
+        if !ended {
+            continue;
+        }
+        // Recover the runs that ended at this row: the row above had ink for
+        // `len` rows where this row has none (run[x] was just reset to 0).
         for x in 0..w {
-            let on = y < h && mask[y * w + x] != 0;
-            if on {
-                if start[x] == usize::MAX {
-                    start[x] = y;
-                }
-            } else if start[x] != usize::MAX {
-                let s = start[x];
-                start[x] = usize::MAX;
-                if y - s >= min_len {
-                    for yy in s..y {
-                        if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
-                            kill.push(yy * w + x);
-                        }
+            if (y < h && mask[y * w + x] != 0) || y == 0 {
+                continue;
+            }
+            let mut len = 0;
+            while len < y && mask[(y - 1 - len) * w + x] != 0 {
+                len += 1;
+            }
+            if len >= min_len {
+                for yy in y - len..y {
+                    if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
+                        kill.push(yy * w + x);
                     }
                 }
             }
+        }
+        if y == h {
+            run.iter_mut().for_each(|r| *r = 0);
         }
     }
     for i in kill {
@@ -299,6 +440,27 @@ mod tests {
         assert_eq!(block_factor(200.0), 1);
         assert_eq!(block_factor(600.0), 4);
         assert_eq!(block_factor(72.0), 1);
+    }
+
+    #[test]
+    fn a_closed_ring_has_a_core_an_attached_stroke_does_not() {
+        // A ring of radius 20 (2 px thick) with a 3-px-wide bar glued to it.
+        let (w, h) = (80, 60);
+        let mut m = vec![0u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let d = (((x as f32 - 30.0).powi(2) + (y as f32 - 30.0).powi(2)) as f32).sqrt();
+                if (18.5..=20.5).contains(&d) || ((48..78).contains(&x) && (29..32).contains(&y)) {
+                    m[y * w + x] = 1;
+                }
+            }
+        }
+        let core = filled_cores(&m, w, h, 8);
+        assert_eq!(core[30 * w + 30], 1, "the filled disc's centre is core");
+        assert!(core[30 * w + 60..30 * w + 78].iter().all(|&v| v == 0), "the bar has no core");
+        let disc = grow_city(&core, w, h, 12);
+        assert_eq!(disc[30 * w + 11], 1, "grown back to the ring");
+        assert_eq!(disc[30 * w + 70], 0);
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub struct Candidate {
     pub seal: Option<Seal>,
 }
 
+/// Bilevel: distance from the background (mm) of the core of a filled seal.
+const CORE_MM: f32 = 2.2;
+
 /// Finds the seal impressions on a page.
 pub fn detect_seals(page: &PageImage) -> Vec<Seal> {
     candidates(page).into_iter().filter_map(|c| c.seal).collect()
@@ -102,14 +105,17 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
     };
     let ppm = map.ppm;
+    let profile = color;
     let max_thick = ((0.45 * ppm).round() as usize).max(2);
     mask::remove_thin_lines(&mut map.mask, map.w, map.h, (12.0 * ppm) as usize, max_thick);
-    let min_area = match color {
+    let min_area = match profile {
         SealColor::Red => 3,
         _ => ((0.25 * ppm * ppm) as usize).max(4),
     };
     let comps = label::components(&map.mask, map.w, map.h, min_area);
-    let groups = match color {
+    let mut core_map: Option<mask::WorkMap> = None;
+    let mut core_groups: Vec<label::Component> = Vec::new();
+    let groups = match profile {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
         SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
         // Bilevel: text is the same ink; grouping would glue seals to it.
@@ -119,40 +125,59 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             let opened = mask::open(&map.mask, map.w, map.h);
             let mut all = comps;
             all.extend(label::components(&opened, map.w, map.h, min_area));
+            // A closed ring stamped over text: fill it, keep the core far
+            // from the background (attached glyphs have none), grow it back
+            // to the disc and measure only the ink on that disc.
+            let k = (CORE_MM * ppm).round().clamp(2.0, 250.0) as u8;
+            let cores = mask::filled_cores(&map.mask, map.w, map.h, k);
+            core_groups = label::components(&cores, map.w, map.h, 4);
+            if !core_groups.is_empty() {
+                // A diamond reaches the disc's edge on the axes only; 1.5k covers the diagonals.
+                let disc = mask::grow_city(&cores, map.w, map.h, k + k / 2);
+                let mut cm = map.clone();
+                cm.mask.iter_mut().zip(&disc).for_each(|(m, &d)| *m &= d);
+                for c in &mut core_groups {
+                    let k = k as usize;
+                    let b = c.bbox;
+                    c.bbox = label::Box { x0: b.x0.saturating_sub(k), y0: b.y0.saturating_sub(k), x1: (b.x1 + k).min(map.w), y1: (b.y1 + k).min(map.h) };
+                }
+                core_map = Some(cm);
+            }
             all
         }
     };
     let (lo, hi) = ((6.0 * ppm) as usize, (46.0 * ppm) as usize);
     let f = map.factor;
-    let mut out: Vec<Candidate> = groups
-        .iter()
-        .filter(|g| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi)
-        .map(|g| {
-            let b = g.bbox;
-            let features = features::measure(&map, &b);
-            let to_px = |b: &label::Box| {
-                PxRect::new(
-                    b.x0 as u32 * f,
-                    b.y0 as u32 * f,
-                    (b.x1 as u32 * f).min(page.width()),
-                    (b.y1 as u32 * f).min(page.height()),
-                )
-            };
-            let bbox = to_px(&b);
-            let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
-            if seal.is_none() {
-                // A ring with a missing arc has a box cut short: fit the circle and look again.
-                if let Some(rb) = refit_box(&map, &b) {
-                    let rf = features::measure(&map, &rb);
-                    if let Some((shape, confidence)) = features::classify(&rf, color, true) {
-                        let bbox = to_px(&rb);
-                        return Candidate { bbox, features: rf, seal: Some(Seal { bbox, shape, color, confidence }) };
-                    }
+    let judge = |map: &mask::WorkMap, g: &label::Component| {
+        let b = g.bbox;
+        let features = features::measure(map, &b);
+        let to_px = |b: &label::Box| {
+            PxRect::new(
+                b.x0 as u32 * f,
+                b.y0 as u32 * f,
+                (b.x1 as u32 * f).min(page.width()),
+                (b.y1 as u32 * f).min(page.height()),
+            )
+        };
+        let bbox = to_px(&b);
+        let seal = classify(&features, color, profile, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
+        if seal.is_none() {
+            // A ring with a missing arc has a box cut short: fit the circle and look again.
+            if let Some(rb) = refit_box(map, &b) {
+                let rf = features::measure(map, &rb);
+                if let Some((shape, confidence)) = classify(&rf, color, profile, true) {
+                    let bbox = to_px(&rb);
+                    return Candidate { bbox, features: rf, seal: Some(Seal { bbox, shape, color, confidence }) };
                 }
             }
-            Candidate { bbox, features, seal }
-        })
-        .collect();
+        }
+        Candidate { bbox, features, seal }
+    };
+    let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
+    let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g)).collect();
+    if let Some(cm) = &core_map {
+        out.extend(core_groups.iter().filter(size_ok).map(|g| judge(cm, g)));
+    }
     // Overlapping verdicts (the inner ring of a company seal, the same seal
     // found with and without opening): the most confident one stays.
     let mut order: Vec<usize> = (0..out.len()).filter(|&i| out[i].seal.is_some()).collect();
@@ -170,6 +195,13 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// [`features::classify`] with the page's profile; a seal on a dithered
+/// bilevel page keeps the bilevel confidence discount.
+fn classify(f: &Features, color: SealColor, profile: SealColor, refit: bool) -> Option<(SealShape, f32)> {
+    let (shape, conf) = features::classify(f, profile, refit)?;
+    Some((shape, if profile != color { conf * 0.85 } else { conf }))
 }
 
 /// The box of the circle fitted to a group's outer ink, when it is plausible.
@@ -221,7 +253,8 @@ fn with_luma<T>(img: &DynamicImage, f: impl FnOnce(&GrayImage) -> T) -> T {
 /// Colour: inside each seal's box, strongly red pixels become paper white
 /// and the rest take their red channel as gray (red ink is bright in the red
 /// channel, black text is dark in all three). Gray: inside each box, pixels
-/// lighter than the midpoint between text black and seal gray become white.
+/// lighter than the midpoint between text black and the seal's own gray
+/// (the median of the mid-gray ink in the box) become paper.
 /// Bilevel: the seal is as black as the text; `None`.
 pub fn suppress_seal_ink(page: &PageImage, seals: &[Seal]) -> Option<PageImage> {
     if seals.is_empty() {
@@ -257,9 +290,30 @@ pub fn suppress_seal_ink(page: &PageImage, seals: &[Seal]) -> Option<PageImage> 
                 }).unwrap_or(255) as f32
             };
             let (black, paper) = (q(0.005), q(0.8));
-            let cut = (black + 0.33 * (paper - black)) as u8;
+            let span = (paper - black).max(40.0);
             for s in seals {
                 let b = grow(&s.bbox, img.width(), img.height());
+                // The seal's own gray: the median of the mid-gray ink in its
+                // box (text black and paper left out). The cut lies halfway
+                // between text black and that level, so the seal's darkest
+                // (fully inked) strokes go too, and text stays.
+                let mut h2 = [0u32; 256];
+                let (lo, hi) = ((black + 0.22 * span) as u8, (paper - 0.13 * span) as u8);
+                for y in b.y0..b.y1 {
+                    for x in b.x0..b.x1 {
+                        let v = img.get_pixel(x, y).0[0];
+                        if v > lo && v < hi {
+                            h2[v as usize] += 1;
+                        }
+                    }
+                }
+                let n2: u32 = h2.iter().sum();
+                let mut acc = 0;
+                let seal_level = h2.iter().position(|&c| {
+                    acc += c;
+                    acc * 2 > n2
+                }).map_or(black + 0.5 * span, |v| v as f32);
+                let cut = (black + 0.5 * (seal_level - black)).clamp(black + 0.2 * span, black + 0.45 * span) as u8;
                 for y in b.y0..b.y1 {
                     for x in b.x0..b.x1 {
                         let p = img.get_pixel_mut(x, y);
