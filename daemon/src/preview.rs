@@ -161,7 +161,7 @@ mod tests {
         assert_eq!(boxes[0].bbox, [500, 50, 800, 120]);
         assert_eq!(boxes[1].bbox, [100, 200, 300, 260]);
         // Lines that do not make up the text: nothing rather than wrong boxes.
-        assert!(hit_boxes("別の文章", &lines, &[0..3]).is_empty());
+        assert!(hit_boxes("別の文章", &lines, std::slice::from_ref(&(0..3))).is_empty());
     }
 
     #[test]
