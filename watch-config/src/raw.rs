@@ -118,7 +118,11 @@ pub(crate) fn decode(text: &str, problems: &mut Problems<'_>) -> Option<RawConfi
     if !syntax.is_empty() {
         for e in &syntax {
             let line = e.span().map(|s| lines.line(s.start));
-            problems.push(line, "", format!("invalid TOML: {}", e.message()));
+            // The error's span covers the offending text: for a duplicate
+            // key, the key itself, which the message should name.
+            let at = e.span().and_then(|s| text.get(s)).map(str::trim).unwrap_or("");
+            let key = if e.message().contains("key") && !at.is_empty() && !at.contains('\n') && at.len() <= 64 { at } else { "" };
+            problems.push(line, key, format!("invalid TOML: {}", e.message()));
         }
         return None;
     }
@@ -463,8 +467,11 @@ mod tests {
     fn syntax_errors_only() {
         let (raw, errs) = decode_for_test("workers = 2\nworkers = 3\nname = \n");
         assert!(raw.is_none());
-        assert!(errs.iter().all(|e| e.key.is_empty() && e.line.is_some()));
+        assert!(errs.iter().all(|e| e.line.is_some()), "{errs:?}");
         assert!(errs.len() >= 2, "{errs:?}");
+        // A duplicate key is named; other syntax errors have no key.
+        assert!(errs.iter().any(|e| e.line == Some(2) && e.key == "workers"), "{errs:?}");
+        assert!(errs.iter().any(|e| e.line == Some(3) && e.key.is_empty()), "{errs:?}");
     }
 
     #[test]

@@ -158,6 +158,10 @@ mod bad {
             ],
         ),
         (
+            "duplicate_key.toml",
+            &["duplicate_key.toml:5: settle: invalid TOML: duplicate key"],
+        ),
+        (
             "poll_zero.toml",
             &[
                 "poll_zero.toml:4: folder[0].poll: must be longer than 0s, found \"0s\"",
