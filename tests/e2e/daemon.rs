@@ -627,3 +627,28 @@ fn a_second_daemon_and_a_cli_ingest_are_refused_at_once_while_one_runs() {
     let out = run(&s.data, &["ingest", "--json", s.originals().join("page.png").to_str().unwrap()]);
     assert_eq!(json_lines(&out)[0]["status"], "duplicate", "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_file_deleted_while_settling_or_in_flight_is_neither_lost_nor_an_error() {
+    let s = Setup::new("");
+    let text = std::fs::read_to_string(&s.config).unwrap().replace("settle = \"300ms\"", "settle = \"2s\"");
+    std::fs::write(&s.config, text).unwrap();
+    let d = s.start_watching();
+
+    // Deleted before it settled: forgotten, nothing failed.
+    drop_file(&s.hot, "early.png", &variant(13));
+    d.wait_for("early.png to be noticed", Duration::from_secs(30), || d.count(&["early.png"]) >= 1);
+    std::fs::remove_file(s.hot.join("early.png")).unwrap();
+    d.wait_for("early.png to be forgotten", Duration::from_secs(30), || d.count(&["gone before it was taken", "early.png"]) == 1);
+
+    // Deleted while its pages are being read: the bytes were taken, so the document is indexed.
+    drop_file(&s.hot, "late.png", &std::fs::read(data_path("known/jp_contract.png")).unwrap());
+    d.wait_for("late.png to be taken", Duration::from_secs(30), || d.count(&["processing", "late.png"]) == 1);
+    std::fs::remove_file(s.hot.join("late.png")).unwrap();
+    d.wait_for("late.png to be indexed", Duration::from_secs(120), || d.count(&["indexed", "late.png"]) == 1);
+    assert_eq!(d.count(&["no longer there to move", "late.png"]), 1, "{}", d.log());
+    assert!(Setup::names(&s.data.join("failed/inbox")).is_empty());
+    assert_eq!(s.status()["documents"], 1);
+    assert_eq!(s.status()["failed"], 0);
+    assert_eq!(d.terminate(Duration::from_secs(30)), Some(0));
+}
