@@ -50,6 +50,15 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    /// Asserts that `path` is refused (400 or 404) and serves no file's content
+    /// (no `/etc/passwd` line, no index metadata).
+    pub fn assert_refused(&self, path: &str) {
+        let r = self.get(path);
+        assert!(r.status == 400 || r.status == 404, "{path}: {} {}", r.status, r.text());
+        let body = r.text();
+        assert!(!body.contains("root:") && !body.contains("segments"), "{path} leaked a file: {body}");
+    }
+
     /// `GET path`.
     pub fn get(&self, path: &str) -> Response {
         request(&self.addr, "GET", path, &[], b"")
