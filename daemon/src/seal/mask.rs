@@ -26,6 +26,9 @@ pub struct WorkMap {
     /// weak ink added by hysteresis (colour), which stroke-texture
     /// measurement leaves out.
     pub mask: Vec<u8>,
+    /// Colour: the weak-ink level for hysteresis ([`clean_lines`]); 0 for
+    /// gray and bilevel maps.
+    pub weak: u8,
 }
 
 impl WorkMap {
@@ -37,6 +40,7 @@ impl WorkMap {
             ppm: dpi / factor as f32 / 25.4,
             value: vec![0; w * h],
             mask: vec![0; w * h],
+            weak: 0,
         }
     }
 }
@@ -109,11 +113,29 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     for (mk, &v) in m.mask.iter_mut().zip(&m.value) {
         *mk = (v >= thr) as u8;
     }
-    // Hysteresis: a faded seal's light side is pinkish, under the threshold
-    // but well above the paper; it is kept where it touches clear red ink.
-    let weak = (paper as u32 + 13).max(21) as u8;
-    hysteresis(&mut m, weak);
+    // Hysteresis ([`clean_lines`]): a faded seal's light side is pinkish,
+    // under the threshold but well above the paper.
+    m.weak = (paper as u32 + 13).max(21) as u8;
     m
+}
+
+/// Erases thin straight lines ([`remove_thin_lines`]); on colour maps then
+/// extends the mask into weak red ink touching clear red ink (a faded
+/// seal's light side), never into the erased lines, and erases the lines'
+/// weak fringes that this brought back.
+pub fn clean_lines(m: &mut WorkMap, min_len: usize, max_thick: usize) {
+    let before = (m.weak > 0).then(|| m.mask.clone());
+    remove_thin_lines(&mut m.mask, m.w, m.h, min_len, max_thick);
+    if let Some(before) = before {
+        for ((v, &b), &a) in m.value.iter_mut().zip(&before).zip(&m.mask) {
+            if b != 0 && a == 0 {
+                *v = 0;
+            }
+        }
+        let weak = m.weak;
+        hysteresis(m, weak);
+        remove_thin_lines(&mut m.mask, m.w, m.h, min_len, max_thick);
+    }
 }
 
 /// Extends the mask (8-connected) into pixels whose value is at least `weak`.
@@ -247,12 +269,34 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
 /// reachable from the page border), then the pixels at city-block distance
 /// ≥ `k` from the background. A closed seal ring becomes a disc with a core
 /// even when text it was stamped over is attached to it; a glyph narrower
-/// than `2k` has none. Returns a 0/1 map.
-pub fn filled_cores(mask: &[u8], w: usize, h: usize, k: u8) -> Vec<u8> {
-    // Distance map, 0 = background reachable from the border.
-    let mut d: Vec<u8> = super::label::fill_holes(mask, w, h).iter().map(|&v| if v != 0 { 255 } else { 0 }).collect();
-    city_distance(&mut d, w, h);
-    d.iter().map(|&v| (v >= k) as u8).collect()
+/// than `2k` has none. Returns the core and the core grown back by `grow`
+/// (the disc), both 0/1 maps. The distances are taken at half resolution
+/// (a coarse pixel is filled when all four of its pixels are), which is
+/// plenty for millimetre-sized cores and four times cheaper.
+pub fn filled_cores(mask: &[u8], w: usize, h: usize, k: u8, grow: u8) -> (Vec<u8>, Vec<u8>) {
+    let filled = super::label::fill_holes(mask, w, h);
+    let (cw, ch) = (w / 2, h / 2);
+    let mut d = vec![0u8; cw * ch];
+    for y in 0..ch {
+        let (r0, r1) = (&filled[2 * y * w..][..2 * cw], &filled[(2 * y + 1) * w..][..2 * cw]);
+        for ((o, a), b) in d[y * cw..][..cw].iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
+            *o = if a[0] & a[1] & b[0] & b[1] != 0 { 255 } else { 0 };
+        }
+    }
+    city_distance(&mut d, cw, ch);
+    let kc = (k / 2).max(1);
+    let core_c: Vec<u8> = d.iter().map(|&v| (v >= kc) as u8).collect();
+    let disc_c = grow_city(&core_c, cw, ch, grow.div_ceil(2));
+    let up = |c: &[u8]| {
+        let mut out = vec![0u8; w * h];
+        for y in 0..ch * 2 {
+            for x in 0..cw * 2 {
+                out[y * w + x] = c[(y / 2) * cw + x / 2];
+            }
+        }
+        out
+    };
+    (up(&core_c), up(&disc_c))
 }
 
 /// City-block distance transform in place: 0 stays 0 (the sources), every
@@ -455,10 +499,9 @@ mod tests {
                 }
             }
         }
-        let core = filled_cores(&m, w, h, 8);
+        let (core, disc) = filled_cores(&m, w, h, 8, 12);
         assert_eq!(core[30 * w + 30], 1, "the filled disc's centre is core");
         assert!(core[30 * w + 60..30 * w + 78].iter().all(|&v| v == 0), "the bar has no core");
-        let disc = grow_city(&core, w, h, 12);
         assert_eq!(disc[30 * w + 11], 1, "grown back to the ring");
         assert_eq!(disc[30 * w + 70], 0);
     }

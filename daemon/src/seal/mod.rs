@@ -106,8 +106,10 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     };
     let ppm = map.ppm;
     let profile = color;
-    let max_thick = ((0.45 * ppm).round() as usize).max(2);
-    mask::remove_thin_lines(&mut map.mask, map.w, map.h, (12.0 * ppm) as usize, max_thick);
+    // Gray rules are widened by the min-pooling: a little more thickness.
+    let thick_mm = if color == SealColor::Gray { 0.6 } else { 0.45 };
+    let max_thick = ((thick_mm * ppm).round() as usize).max(2);
+    mask::clean_lines(&mut map, (12.0 * ppm) as usize, max_thick);
     let min_area = match profile {
         SealColor::Red => 3,
         _ => ((0.25 * ppm * ppm) as usize).max(4),
@@ -129,11 +131,10 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             // from the background (attached glyphs have none), grow it back
             // to the disc and measure only the ink on that disc.
             let k = (CORE_MM * ppm).round().clamp(2.0, 250.0) as u8;
-            let cores = mask::filled_cores(&map.mask, map.w, map.h, k);
+            // A diamond reaches the disc's edge on the axes only; 1.5k covers the diagonals.
+            let (cores, disc) = mask::filled_cores(&map.mask, map.w, map.h, k, k + k / 2);
             core_groups = label::components(&cores, map.w, map.h, 4);
             if !core_groups.is_empty() {
-                // A diamond reaches the disc's edge on the axes only; 1.5k covers the diagonals.
-                let disc = mask::grow_city(&cores, map.w, map.h, k + k / 2);
                 let mut cm = map.clone();
                 cm.mask.iter_mut().zip(&disc).for_each(|(m, &d)| *m &= d);
                 for c in &mut core_groups {
@@ -148,9 +149,19 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     };
     let (lo, hi) = ((6.0 * ppm) as usize, (46.0 * ppm) as usize);
     let f = map.factor;
-    let judge = |map: &mask::WorkMap, g: &label::Component| {
+    // `m` is the map measured; surrounding ink (`context`) is always taken
+    // from the whole page's map (a logo's wordmark is not on the core's disc).
+    let judge = |m: &mask::WorkMap, g: &label::Component| {
         let b = g.bbox;
-        let features = features::measure(map, &b);
+        let measure = |b: &label::Box| {
+            let mut f = features::measure(m, b);
+            if !std::ptr::eq(m, &map) {
+                f.context = features::measure(&map, b).context;
+            }
+            f
+        };
+        let map = m;
+        let features = measure(&b);
         let to_px = |b: &label::Box| {
             PxRect::new(
                 b.x0 as u32 * f,
@@ -164,7 +175,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         if seal.is_none() {
             // A ring with a missing arc has a box cut short: fit the circle and look again.
             if let Some(rb) = refit_box(map, &b) {
-                let rf = features::measure(map, &rb);
+                let rf = measure(&rb);
                 if let Some((shape, confidence)) = classify(&rf, color, profile, true) {
                     let bbox = to_px(&rb);
                     return Candidate { bbox, features: rf, seal: Some(Seal { bbox, shape, color, confidence }) };
@@ -176,7 +187,23 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
     let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g)).collect();
     if let Some(cm) = &core_map {
-        out.extend(core_groups.iter().filter(size_ok).map(|g| judge(cm, g)));
+        // A core whose disc is already a component of its own (nothing
+        // attached) that was rejected for its heavy ring or solid inside (a
+        // printed ring logo) must not come back through its core.
+        let plain: Vec<label::Box> = groups
+            .iter()
+            .filter(size_ok)
+            .zip(out.iter())
+            .filter(|(_, c)| c.seal.is_none() && (c.features.ring_fill > 0.42 || c.features.inner_fill > 0.42))
+            .map(|(g, _)| g.bbox)
+            .collect();
+        let same = |a: &label::Box, b: &label::Box| {
+            let iw = a.x1.min(b.x1).saturating_sub(a.x0.max(b.x0));
+            let ih = a.y1.min(b.y1).saturating_sub(a.y0.max(b.y0));
+            let inter = iw * ih;
+            inter * 10 > (a.w() * a.h() + b.w() * b.h() - inter) * 7
+        };
+        out.extend(core_groups.iter().filter(size_ok).filter(|g| !plain.iter().any(|p| same(p, &g.bbox))).map(|g| judge(cm, g)));
     }
     // Overlapping verdicts (the inner ring of a company seal, the same seal
     // found with and without opening): the most confident one stays.
