@@ -17,8 +17,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dump = args.iter().any(|a| a == "--dump");
     if args.iter().any(|a| a == "--bench") {
+        let cpu0 = inkan::eval::thread_cpu_ms();
         let ms = inkan::seal::bench_a4(30);
-        println!("detect_seals on a synthetic 2480x3508 colour page: {ms:.1} ms (mean of 30)");
+        let cpu = (inkan::eval::thread_cpu_ms() - cpu0) / 30.0;
+        println!("detect_seals on a synthetic 2480x3508 colour page: {ms:.1} ms wall, {cpu:.1} ms CPU (mean of 30, one thread)");
         return;
     }
     let dir = args
