@@ -6,13 +6,16 @@
 //! reduces the page to about 150 dpi and marks the pixels that could be seal
 //! ink, differently per scan mode ([`mask`]):
 //! - colour: redness `R − max(G,B)` of each block, above a threshold that
-//!   follows the paper's own redness (yellowed paper stays out);
+//!   follows the paper's own redness (yellowed paper stays out), grown by
+//!   hysteresis into weak red touching clear red (faded seals);
 //! - gray: the band between text black and paper white (the red became
 //!   mid-gray), minus the halo around black strokes;
 //! - bilevel: blocks that are at least a third black (seals are black too).
 //!
 //! Thin straight lines longer than 12 mm (table rules, dropout form boxes)
-//! are erased, the rest is labelled into connected components ([`label`]),
+//! are erased, the rest is labelled into connected components ([`label`]);
+//! on bilevel pages the filled cores of closed rings are candidates too (a
+//! seal stamped over text is one component with it),
 //! nearby components are grouped (a ring and the name inside it), and each
 //! group of seal size (6.5–45 mm) is measured ([`features`]): ring coverage
 //! of the inscribed ellipse, inked corners versus empty corners, frame side
@@ -105,19 +108,18 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
     };
     let ppm = map.ppm;
-    let profile = color;
     // Gray rules are widened by the min-pooling: a little more thickness.
     let thick_mm = if color == SealColor::Gray { 0.6 } else { 0.45 };
     let max_thick = ((thick_mm * ppm).round() as usize).max(2);
     mask::clean_lines(&mut map, (12.0 * ppm) as usize, max_thick);
-    let min_area = match profile {
+    let min_area = match color {
         SealColor::Red => 3,
         _ => ((0.25 * ppm * ppm) as usize).max(4),
     };
     let comps = label::components(&map.mask, map.w, map.h, min_area);
     let mut core_map: Option<mask::WorkMap> = None;
     let mut core_groups: Vec<label::Component> = Vec::new();
-    let groups = match profile {
+    let groups = match color {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
         SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
         // Bilevel: text is the same ink; grouping would glue seals to it.
@@ -171,12 +173,12 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             )
         };
         let bbox = to_px(&b);
-        let seal = classify(&features, color, profile, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
+        let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
         if seal.is_none() {
             // A ring with a missing arc has a box cut short: fit the circle and look again.
             if let Some(rb) = refit_box(map, &b) {
                 let rf = measure(&rb);
-                if let Some((shape, confidence)) = classify(&rf, color, profile, true) {
+                if let Some((shape, confidence)) = features::classify(&rf, color, true) {
                     let bbox = to_px(&rb);
                     return Candidate { bbox, features: rf, seal: Some(Seal { bbox, shape, color, confidence }) };
                 }
@@ -222,13 +224,6 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         }
     }
     out
-}
-
-/// [`features::classify`] with the page's profile; a seal on a dithered
-/// bilevel page keeps the bilevel confidence discount.
-fn classify(f: &Features, color: SealColor, profile: SealColor, refit: bool) -> Option<(SealShape, f32)> {
-    let (shape, conf) = features::classify(f, profile, refit)?;
-    Some((shape, if profile != color { conf * 0.85 } else { conf }))
 }
 
 /// The box of the circle fitted to a group's outer ink, when it is plausible.
