@@ -56,28 +56,35 @@ fn unite(parent: &mut [u32], a: u32, b: u32) {
     }
 }
 
-/// 8-connected components of a 0/1 mask, with at least `min_area` pixels.
-pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Component> {
-    // Runs: (y, x0, x1 exclusive).
-    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+/// The horizontal runs of ink (`ink`) or of background (`!ink`) of a 0/1
+/// mask, as `(y, x0, x1 exclusive)` in row order, and where each row's runs
+/// start (one entry per row, plus the total at the end).
+fn runs_of(mask: &[u8], w: usize, h: usize, ink: bool) -> (Vec<(u32, u32, u32)>, Vec<usize>) {
+    let mut runs = Vec::new();
     let mut row_start = Vec::with_capacity(h + 1);
     for y in 0..h {
         row_start.push(runs.len());
         let r = &mask[y * w..][..w];
         let mut x = 0;
         while x < w {
-            if r[x] == 0 {
+            if (r[x] != 0) != ink {
                 x += 1;
                 continue;
             }
             let s = x;
-            while x < w && r[x] != 0 {
+            while x < w && (r[x] != 0) == ink {
                 x += 1;
             }
             runs.push((y as u32, s as u32, x as u32));
         }
     }
     row_start.push(runs.len());
+    (runs, row_start)
+}
+
+/// 8-connected components of a 0/1 mask, with at least `min_area` pixels.
+pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Component> {
+    let (runs, row_start) = runs_of(mask, w, h, true);
     let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
     for y in 1..h {
         let (prev, cur) = (row_start[y - 1]..row_start[y], row_start[y]..row_start[y + 1]);
@@ -116,26 +123,7 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
 /// The mask with its holes filled: background (0) regions that are not
 /// 4-connected to the border become 1. Run-based, like [`components`].
 pub fn fill_holes(mask: &[u8], w: usize, h: usize) -> Vec<u8> {
-    // Background runs: (y, x0, x1 exclusive).
-    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
-    let mut row_start = Vec::with_capacity(h + 1);
-    for y in 0..h {
-        row_start.push(runs.len());
-        let r = &mask[y * w..][..w];
-        let mut x = 0;
-        while x < w {
-            if r[x] != 0 {
-                x += 1;
-                continue;
-            }
-            let s = x;
-            while x < w && r[x] == 0 {
-                x += 1;
-            }
-            runs.push((y as u32, s as u32, x as u32));
-        }
-    }
-    row_start.push(runs.len());
+    let (runs, row_start) = runs_of(mask, w, h, false);
     // Run n (an extra node) is "the border".
     let border = runs.len() as u32;
     let mut parent: Vec<u32> = (0..=border).collect();
