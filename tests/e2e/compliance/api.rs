@@ -207,11 +207,7 @@ fn serving_beyond_loopback_needs_a_token() {
 #[test]
 fn a_token_is_required_for_a_non_loopback_address() {
     let f = Fixture::new();
-    let token_file = f.data.join("token");
-    std::fs::write(&token_file, "correct-horse-battery-staple\n").unwrap();
-    let cfg = f.data.join("inkan.toml");
-    std::fs::write(&cfg, format!("[http]\nlisten = \"0.0.0.0:0\"\ntoken_file = \"{}\"\n", token_file.display())).unwrap();
-    let s = Server::start_with_config(&f.data, &cfg);
+    let s = Server::start_with_token(&f.data, "correct-horse-battery-staple");
     let protected = ["/api/status", "/api/search?q=x", "/api/sealed", &format!("/api/documents/{D1}"), &format!("/api/documents/{D1}/pdf"), "/metrics"];
     for path in protected {
         let r = s.get(path);

@@ -33,6 +33,16 @@ impl Server {
         Server::spawn(cmd)
     }
 
+    /// `serve` on every address (0.0.0.0), so a bearer token is required:
+    /// `token`, written to `DATA/token` and named by `DATA/inkan.toml`.
+    pub fn start_with_token(data: &Path, token: &str) -> Server {
+        let token_file = data.join("token");
+        std::fs::write(&token_file, format!("{token}\n")).unwrap();
+        let cfg = data.join("inkan.toml");
+        std::fs::write(&cfg, format!("[http]\nlisten = \"0.0.0.0:0\"\ntoken_file = \"{}\"\n", token_file.display())).unwrap();
+        Server::start_with_config(data, &cfg)
+    }
+
     fn spawn(mut cmd: Command) -> Server {
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("running inkan serve");
         let mut line = String::new();

@@ -116,11 +116,7 @@ fn picture_routes_reach_no_other_file() {
 #[test]
 fn picture_routes_need_the_token() {
     let f = Fixture::new();
-    let token_file = f.data.join("token");
-    std::fs::write(&token_file, "correct-horse-battery-staple\n").unwrap();
-    let cfg = f.data.join("inkan.toml");
-    std::fs::write(&cfg, format!("[http]\nlisten = \"0.0.0.0:0\"\ntoken_file = \"{}\"\n", token_file.display())).unwrap();
-    let s = Server::start_with_config(&f.data, &cfg);
+    let s = Server::start_with_token(&f.data, "correct-horse-battery-staple");
     for path in [format!("/api/documents/{D1}/pages/2/preview"), format!("/api/documents/{D1}/pages/2/hits?q=x"), format!("/api/documents/{D1}/seals/1")] {
         let r = s.get(&path);
         assert_eq!(r.status, 401, "{path} without a token");
