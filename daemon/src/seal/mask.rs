@@ -74,7 +74,7 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     let mut hist = [0u32; 256];
     let fu = f as usize;
     let mut acc = vec![[0u32; 3]; w];
-    let n = (f * f) as u32;
+    let n = f * f;
     for y in 0..h {
         let out = &mut m.value[y * w..][..w];
         if fu == 2 {
@@ -493,7 +493,7 @@ mod tests {
         let mut m = vec![0u8; w * h];
         for y in 0..h {
             for x in 0..w {
-                let d = (((x as f32 - 30.0).powi(2) + (y as f32 - 30.0).powi(2)) as f32).sqrt();
+                let d = ((x as f32 - 30.0).powi(2) + (y as f32 - 30.0).powi(2)).sqrt();
                 if (18.5..=20.5).contains(&d) || ((48..78).contains(&x) && (29..32).contains(&y)) {
                     m[y * w + x] = 1;
                 }

@@ -560,7 +560,7 @@ mod tests {
         let mut img = blank();
         paint(&mut img, 450.0, 450.0, 90.0, VERMILION, &*Box::new(|x: f32, y: f32| {
             let d = (x * x + y * y).sqrt();
-            (d <= 88.0 && d >= 82.0) as u8 as f32
+            (82.0..=88.0).contains(&d) as u8 as f32
         }));
         assert!(detect_seals(&page(img, ColorMode::Color)).is_empty());
     }

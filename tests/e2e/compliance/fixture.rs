@@ -68,7 +68,7 @@ fn draw(p: &PageRecord, bilevel: bool) -> PageImage {
                 return Some(Rgb([200, 30, 40]));
             }
         }
-        p.lines.iter().any(|l| x >= l.bbox[0] && x < l.bbox[2] && y >= l.bbox[1] && y < l.bbox[3] && (x / 22) % 2 == 0).then_some(Rgb([30, 30, 30]))
+        p.lines.iter().any(|l| x >= l.bbox[0] && x < l.bbox[2] && y >= l.bbox[1] && y < l.bbox[3] && (x / 22).is_multiple_of(2)).then_some(Rgb([30, 30, 30]))
     };
     let rgb = RgbImage::from_fn(PAGE_W, PAGE_H, |x, y| inside(x, y).unwrap_or(Rgb([250, 249, 245])));
     let (pixels, mode) = if bilevel {
