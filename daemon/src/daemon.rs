@@ -149,7 +149,6 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
         stopping: false,
         fatal: None,
         store_lock: Arc::new(Mutex::new(())),
-        counts: Counts::default(),
     };
     state.recover()?;
     state.start_intakes();
@@ -165,8 +164,8 @@ pub fn run(data: PathBuf, config: watch_config::Config, config_path: Option<Path
             tracing::warn!("the HTTP API stopped with an error: {e}");
         }
     }
-    let c = state.counts;
-    tracing::info!(indexed = c.indexed, duplicates = c.duplicates, failed = c.failed, "stopped");
+    let m = &state.metrics;
+    tracing::info!(indexed = m.files("indexed"), duplicates = m.files("duplicate"), failed = m.files("failed"), "stopped");
     match state.fatal.take() {
         Some(e) => Err(e),
         None => Ok(()),
@@ -237,14 +236,6 @@ enum Skip {
     AlreadyIndexed { doc_id: String, output: String },
 }
 
-/// What happened this run, for the last log line.
-#[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    indexed: u64,
-    duplicates: u64,
-    failed: u64,
-}
-
 /// The run loop's state, used by the workers' `source` and `done` callbacks
 /// on this thread.
 struct Daemon {
@@ -276,7 +267,7 @@ struct Daemon {
     jobs_rx: Option<Receiver<Job>>,
     /// SHA-256 → doc_id of documents taken and not yet stored.
     in_flight: HashMap<String, String>,
-    /// Counters for `/metrics`.
+    /// This run's counters: for `/metrics` and the last log line.
     metrics: Arc<crate::metrics::Metrics>,
     /// Output names handed out, so two files never get the same PDF name.
     planned: HashSet<PathBuf>,
@@ -289,8 +280,6 @@ struct Daemon {
     /// Held while a document is stored, journaled and moved, so the grace
     /// timer never exits in the middle of one.
     store_lock: Arc<Mutex<()>>,
-    /// This run's results.
-    counts: Counts,
 }
 
 impl Daemon {
@@ -547,7 +536,6 @@ impl Daemon {
                 match ingest::store(&mut self.writer, &doc) {
                     Ok(rec) => {
                         self.journal.finish(t.id, State::Indexed, Some(&rec.doc_id), Some(&rec.output), None)?;
-                        self.counts.indexed += 1;
                         self.metrics.file("indexed");
                         for p in &pages {
                             self.metrics.page(p.seals.len(), p.ocr_time);
@@ -573,14 +561,12 @@ impl Daemon {
             }
             Err(Failed::Source(Skip::AlreadyIndexed { doc_id, output })) => {
                 self.journal.finish(t.id, State::Indexed, Some(&doc_id), Some(&output), None)?;
-                self.counts.indexed += 1;
                 self.metrics.file("indexed");
                 tracing::info!(folder = %folder, file = %file, doc_id = %doc_id, output = %output, "indexed (by the previous run, before it stopped)");
                 self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Indexed, None, Some(t.stamp))?;
             }
             Err(Failed::Source(Skip::Duplicate { doc_id, output })) => {
                 self.journal.finish(t.id, State::Duplicate, Some(&doc_id), output.as_deref(), None)?;
-                self.counts.duplicates += 1;
                 self.metrics.file("duplicate");
                 tracing::info!(folder = %folder, file = %file, doc_id = %doc_id, "duplicate: the same content is already indexed");
                 self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Duplicate, None, Some(t.stamp))?;
@@ -593,7 +579,6 @@ impl Daemon {
 
     fn fail(&mut self, t: &Taken, reason: &str) -> Result<(), JournalError> {
         self.journal.finish(t.id, State::Failed, None, None, Some(reason))?;
-        self.counts.failed += 1;
         self.metrics.file("failed");
         tracing::warn!(folder = %t.folder.name, file = %t.path.display(), ms = t.taken.elapsed().as_millis() as u64, "failed: {reason}");
         self.move_if(&t.folder, &t.path, &t.rel, t.id, State::Failed, Some(reason), Some(t.stamp))

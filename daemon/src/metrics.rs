@@ -64,6 +64,11 @@ impl Metrics {
         self.ocr_seconds.observe(ocr.as_secs_f64());
     }
 
+    /// Files finished with `outcome` so far.
+    pub fn files(&self, outcome: &'static str) -> u64 {
+        self.files.get_or_create(&Outcome { outcome }).get()
+    }
+
     /// Appends the OpenMetrics text of every counter (without the final `# EOF`).
     pub fn encode(&self, out: &mut String) -> std::fmt::Result {
         prometheus_client::encoding::text::encode_registry(out, &self.registry)
@@ -80,6 +85,7 @@ mod tests {
         m.file("indexed");
         m.file("indexed");
         m.file("failed");
+        assert_eq!((m.files("indexed"), m.files("duplicate"), m.files("failed")), (2, 0, 1));
         m.page(2, Duration::from_millis(300));
         m.page(0, Duration::from_secs(3));
         let mut out = String::new();
