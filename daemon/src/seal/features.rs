@@ -180,8 +180,10 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     let (short, long) = (f.w_mm.min(f.h_mm), f.w_mm.max(f.h_mm));
     let bilevel = color == SealColor::Black;
     // Bilevel: big title glyphs are as black as seals; seals are ≥ 8 mm.
-    // Printed logos have heavy solid rings.
-    if bilevel && (long < 8.0 || f.inner_fill > 0.42 || f.ring_fill > 0.42) {
+    // Printed logos have heavy solid rings around a lighter inside; a
+    // double-ring company seal is heavy throughout.
+    let logo_ring = f.ring_fill > 0.42 && f.ring_fill > f.inner_fill + 0.08;
+    if bilevel && (long < 8.0 || f.inner_fill > 0.55 || f.ring_fill > 0.55 || logo_ring) {
         return None;
     }
     if short < 6.5 || long > 45.0 || f.w_mm > 42.0 {

@@ -261,7 +261,37 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
             m.mask[y * w + x] = (a * 3 >= n) as u8;
         }
     }
+    despeckle(&mut m.mask, w, h);
     m
+}
+
+/// Clears mask pixels with fewer than two set 8-neighbours. On a dithered
+/// scan the paper itself is a field of dots (yellowed or gray paper
+/// dithers to 5–15 % black; at 200 dpi the working map is the scan
+/// itself); left in, they glue strokes together. A stroke, even a
+/// one-pixel ring, has two neighbours. (Requiring three clears a dithered
+/// page's paper completely but also thins its dithered seals away.)
+fn despeckle(mask: &mut [u8], w: usize, h: usize) {
+    if w < 3 || h < 3 {
+        return;
+    }
+    // Vertical 3-sums of the row above, the row and the row below, then
+    // horizontal 3-sums of those: the 3×3 count, self included.
+    let mut count = vec![0u8; w * h];
+    let mut col = vec![0u8; w];
+    for y in 1..h - 1 {
+        let (a, b, c) = (&mask[(y - 1) * w..][..w], &mask[y * w..][..w], &mask[(y + 1) * w..][..w]);
+        for (((s, &a), &b), &c) in col.iter_mut().zip(a).zip(b).zip(c) {
+            *s = a + b + c;
+        }
+        let row = &mut count[y * w..][..w];
+        for x in 1..w - 1 {
+            row[x] = (col[x - 1] + col[x] + col[x + 1]) * b[x];
+        }
+    }
+    for (m, &n) in mask.iter_mut().zip(&count) {
+        *m = (n >= 3) as u8;
+    }
 }
 
 
