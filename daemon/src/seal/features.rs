@@ -235,7 +235,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     } else {
         return None;
     };
-    if bilevel && shape == SealShape::Round && f.inner_fill < 0.08 {
+    if bilevel && shape == SealShape::Round && f.inner_fill < 0.04 {
         return None; // circled page numbers, rings around a small digit
     }
     // Confidence: how complete the outline is, how plausible the inside.
