@@ -186,7 +186,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     if bilevel && (long < 8.0 || f.inner_fill > 0.55 || f.ring_fill > 0.55 || logo_ring) {
         return None;
     }
-    if short < 6.5 || long > 45.0 || f.w_mm > 42.0 {
+    if short < 6.0 || long > 45.0 || f.w_mm > 42.0 {
         return None;
     }
     // Seals stand upright or tall (小判); wide boxes are text stamps and titles.
@@ -221,12 +221,12 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
-        && (0.035..=0.62).contains(&f.inner_fill);
+        && (0.035..=0.70).contains(&f.inner_fill);
     let square = sides_min >= 0.5
         && sides_mean >= 0.75
         && (0.78..=1.3).contains(&f.aspect)
         && f.corner_fill > 0.08
-        && (0.10..=0.62).contains(&f.rect_inner_fill);
+        && (0.10..=0.70).contains(&f.rect_inner_fill);
 
     let shape = if ellipse {
         if f.aspect <= 1.22 && f.aspect >= 0.82 { SealShape::Round } else { SealShape::Oval }
