@@ -4,7 +4,8 @@
 //! cargo run --release -p inkan --example seal_eval -- /tmp/seals/heldout
 //! SEAL_CORPUS=/tmp/seals/tune cargo run --release -p inkan --example seal_eval -- --dump
 //! ```
-//! `--bench` times detection on a synthetic 300-dpi A4 page instead.
+//! `--bench` times detection on a synthetic 300-dpi A4 page instead;
+//! `--mask PAGE OUT.png` writes the detector's ink mask of one page.
 //! `--dump` also prints, for tuning, the features of every false positive
 //! and of the best candidate near every missed seal.
 
@@ -22,6 +23,13 @@ fn main() {
         let cpu = (inkan::eval::thread_cpu_ms() - cpu0) / 30.0;
         println!("detect_seals on a synthetic 2480x3508 colour page: {ms:.1} ms wall, {cpu:.1} ms CPU (mean of 30, one thread)");
         return;
+    }
+    if let [flag, page, out] = &args[..] {
+        if flag == "--mask" {
+            let page = inkan::decode::decode_file(std::path::Path::new(page)).expect("page decodes").remove(0);
+            inkan::seal::mask_image(&page).save(out).expect("mask written");
+            return;
+        }
     }
     let dir = args
         .iter()

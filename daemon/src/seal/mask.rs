@@ -420,8 +420,11 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
             }
             if x - s >= min_len {
                 for xx in s..x {
+                    // The whole cross-section goes, with the line's ragged
+                    // edge rows whose own runs are too short to count.
                     if vertical_thickness(mask, w, h, xx, y, max_thick + 1) <= max_thick {
-                        kill.push(y * w + xx);
+                        let top = (0..=y).rev().take_while(|&yy| mask[yy * w + xx] != 0).last().unwrap_or(y);
+                        kill.extend((top..h).take_while(|&yy| mask[yy * w + xx] != 0).map(|yy| yy * w + xx));
                     }
                 }
             }
@@ -459,7 +462,9 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
             if len >= min_len {
                 for yy in y - len..y {
                     if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
-                        kill.push(yy * w + x);
+                        let row = &mask[yy * w..][..w];
+                        let left = (0..=x).rev().take_while(|&xx| row[xx] != 0).last().unwrap_or(x);
+                        kill.extend((left..w).take_while(|&xx| row[xx] != 0).map(|xx| yy * w + xx));
                     }
                 }
             }

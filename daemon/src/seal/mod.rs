@@ -101,17 +101,8 @@ pub fn detect_seals(page: &PageImage) -> Vec<Seal> {
 /// Every candidate box of seal size with its features and verdict; seals
 /// that lie inside a more confident seal are dropped.
 pub fn candidates(page: &PageImage) -> Vec<Candidate> {
-    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
-    let (mut map, color) = match page.mode {
-        ColorMode::Color => (with_rgb(&page.pixels, |img| mask::color_map(img, dpi)), SealColor::Red),
-        ColorMode::Gray => (with_luma(&page.pixels, |img| mask::gray_map(img, dpi)), SealColor::Gray),
-        ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
-    };
+    let (map, color) = work_map(page);
     let ppm = map.ppm;
-    // Gray rules are widened by the min-pooling: a little more thickness.
-    let thick_mm = if color == SealColor::Gray { 0.6 } else { 0.45 };
-    let max_thick = ((thick_mm * ppm).round() as usize).max(2);
-    mask::clean_lines(&mut map, (12.0 * ppm) as usize, max_thick);
     let min_area = match color {
         SealColor::Red => 3,
         _ => ((0.25 * ppm * ppm) as usize).max(4),
@@ -224,6 +215,35 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The working map with its mask of possible seal ink, rules erased.
+fn work_map(page: &PageImage) -> (mask::WorkMap, SealColor) {
+    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
+    let (mut map, color) = match page.mode {
+        ColorMode::Color => (with_rgb(&page.pixels, |img| mask::color_map(img, dpi)), SealColor::Red),
+        ColorMode::Gray => (with_luma(&page.pixels, |img| mask::gray_map(img, dpi)), SealColor::Gray),
+        ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
+    };
+    let ppm = map.ppm;
+    // Gray rules are widened by the min-pooling: a little more thickness.
+    let thick_mm = if color == SealColor::Gray { 0.6 } else { 0.45 };
+    let max_thick = ((thick_mm * ppm).round() as usize).max(2);
+    mask::clean_lines(&mut map, (12.0 * ppm) as usize, max_thick);
+    (map, color)
+}
+
+/// The mask the detector labels, as an image at the working resolution
+/// (black: possible seal ink; gray: weak ink added by hysteresis). For
+/// tuning: `seal_eval --mask PAGE OUT.png`.
+pub fn mask_image(page: &PageImage) -> GrayImage {
+    let (map, _) = work_map(page);
+    let px = map.mask.iter().map(|&m| match m {
+        0 => 255,
+        1 => 0,
+        _ => 128,
+    });
+    GrayImage::from_raw(map.w as u32, map.h as u32, px.collect()).expect("w×h pixels")
 }
 
 /// The box of the circle fitted to a group's outer ink, when it is plausible.
