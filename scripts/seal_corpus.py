@@ -18,14 +18,24 @@ Output: DIR/pNNNN.{jpg,png,tif,pdf} and DIR/truth.jsonl, one JSON object per
 page:
 
   {"file": "p0003.jpg", "fallback": null, "doc": "p0003", "kind": "invoice",
-   "mode": "color"|"gray"|"bilevel", "dpi": 300, "width": W, "height": H,
+   "mode": "color"|"gray"|"bilevel",
+   "binarize": "threshold:152"|"dither"|null, "dpi": 300, "width": W, "height": H,
    "seals": [{"bbox": [x0,y0,x1,y1], "shape": "round", "kind": "company",
-              "faded": false}],
+              "faded": false, "visible": 0.87}],
    "negatives": [{"kind": "red_logo", "bbox": [...]}],
    "lines": [{"text": "...", "bbox": [...], "under_seal": true}]}
 
 bbox values are pixels of the stored image, x1/y1 exclusive. A seal's bbox
-is the extent of its ink (before fading). Deterministic for a given --seed.
+is the extent of its ink (before fading). binarize is how a 1-bit page was
+made (gray <= T is black, or Floyd–Steinberg), null for colour and gray.
+visible is the fraction of the seal's design (its clear, untextured
+impression, alpha > 0.5) that is still ink in the stored image: on 1-bit
+pages the seal alone (its ink over the page's paper, blurred like the page)
+is put through the page's conversion (gray <= T; or, dithered, expected
+black density 1 - gray/255 > 0.35), so text under it does not count; 1.0 on
+colour and gray pages, which keep faded ink as lighter ink. A faded seal on
+a thresholded page can be almost entirely gone (visible near 0).
+Deterministic for a given --seed (the images; a PDF's date varies).
 
 Usage: seal_corpus.py --seed 1 --pages 120 --out /tmp/seals-tune
 Needs Python 3, Pillow and numpy (Debian: python3-pil python3-numpy) and the
@@ -204,17 +214,18 @@ def stamp_texture(page, a, faded, partial):
 
 def finish_stamp(page, canvas, rot, faded, partial, textured=True):
     """Rotates a drawn stamp (L image, 255 = ink), textures it and returns
-    (alpha array, bbox offset) cropped to its ink."""
+    (alpha, width, height, clear alpha) cropped to its ink; the clear alpha
+    is the same impression before texture and fading."""
     rng = page.rng
     im = canvas.rotate(rot, resample=Image.BICUBIC, expand=True)
     im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 0.9) * page.dpi / 300))
     a = np.asarray(im, dtype=np.float32) / 255.0
     ys, xs = np.nonzero(a > 0.35)
     x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
-    a = a[y0:y1, x0:x1]
+    a = clear = a[y0:y1, x0:x1]
     if textured:
         a = stamp_texture(page, a, faded, partial)
-    return a, x1 - x0, y1 - y0
+    return a, x1 - x0, y1 - y0, clear
 
 
 def seal_font(rng):
@@ -232,7 +243,7 @@ def draw_vertical(dr, cx, cy, chars, size, font, fill=255):
 
 
 def draw_seal(page, shape, kind, d_mm, name, faded=False, partial=False, color=None):
-    """Draws a seal impression into an L canvas; returns (alpha, w, h)."""
+    """Draws a seal impression into an L canvas; returns (alpha, w, h, clear alpha)."""
     rng = page.rng
     dpi = page.dpi
     font = seal_font(rng)
@@ -331,13 +342,15 @@ def stamp_seal(page, cx, cy, shape, kind, d_mm, name=None, color=None):
     faded = rng.random() < 0.2
     partial = rng.random() < 0.08
     name = name or random_name(rng)
-    a, w, h = draw_seal(page, shape, kind, d_mm, name, faded, partial)
+    a, w, h, clear = draw_seal(page, shape, kind, d_mm, name, faded, partial)
     x0, y0 = int(cx - w / 2), int(cy - h / 2)
     x0 = min(max(x0, 5), page.w - w - 5)
     y0 = min(max(y0, 5), page.h - h - 5)
-    page.add_ink(x0, y0, a, color or vermilion(rng))
+    color = color or vermilion(rng)
+    page.add_ink(x0, y0, a, color)
+    # "_ink" (private, not written): what seal_visibility needs.
     page.seals.append({"bbox": [x0, y0, x0 + w, y0 + h], "shape": shape, "kind": kind,
-                       "faded": bool(faded or partial)})
+                       "faded": bool(faded or partial), "_ink": (a, clear, color)})
 
 
 # ------------------------------------------------------------ hard negatives
@@ -450,7 +463,7 @@ def text_stamp(page, cx, cy):
     if rng.random() < 0.3:
         dr.rectangle([m + 2 * t, m + 2 * t, m + w - 2 * t, m + h - 2 * t], outline=255, width=max(1, t // 2))
     dr.text((m + w / 2, m + h / 2), text, font=f, fill=255, anchor="mm")
-    a, aw, ah = finish_stamp(page, cv, rng.uniform(-8, 8), rng.random() < 0.2, False)
+    a, aw, ah, _ = finish_stamp(page, cv, rng.uniform(-8, 8), rng.random() < 0.2, False)
     x0, y0 = int(cx - aw / 2), int(cy - ah / 2)
     page.add_ink(x0, y0, a, vermilion(rng))
     neg(page, "text_stamp", [x0, y0, x0 + aw, y0 + ah])
@@ -766,14 +779,18 @@ def render(page, nrng):
     paper[2] = paper[0] * (1 - yellow)
     a *= paper[None, None, :]
     im = Image.fromarray(np.clip(a * 255, 0, 255).astype(np.uint8))
-    im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0) * page.dpi / 300))
+    page.paper, page.blur = paper, rng.uniform(0.5, 1.0) * page.dpi / 300  # for seal_visibility
+    im = im.filter(ImageFilter.GaussianBlur(page.blur))
     a = np.asarray(im, dtype=np.float32)
     a += nrng.standard_normal(a.shape[:2], dtype=np.float32)[..., None] * rng.uniform(2, 6)
     return np.clip(a, 0, 255).astype(np.uint8)
 
 
 def save_page(arr, mode, path_base, rng, dpi):
+    """Stores the page; returns (file, fallback, binarize), binarize being
+    "threshold:T" (ink where gray <= T), "dither" or None."""
     im = Image.fromarray(arr)
+    binarize = None
     as_pdf = rng.random() < 0.06
     if mode == "color":
         ext = "jpg" if rng.random() < 0.6 else "png"
@@ -788,9 +805,11 @@ def save_page(arr, mode, path_base, rng, dpi):
         g = im.convert("L")
         if rng.random() < 0.3:
             im = g.convert("1")  # Floyd–Steinberg dither, as some scanners do
+            binarize = "dither"
         else:
             thr = rng.randint(130, 175)
             im = g.point(lambda v: 255 if v > thr else 0).convert("1", dither=Image.NONE)
+            binarize = f"threshold:{thr}"
         ext = "tif" if rng.random() < 0.7 else "png"
     files = []
     if ext == "jpg":
@@ -802,8 +821,29 @@ def save_page(arr, mode, path_base, rng, dpi):
     files.append(os.path.basename(path_base) + "." + ext)
     if as_pdf:
         im.save(path_base + ".pdf", resolution=dpi)
-        return os.path.basename(path_base) + ".pdf", files[0]
-    return files[0], None
+        return os.path.basename(path_base) + ".pdf", files[0], binarize
+    return files[0], None, binarize
+
+
+def seal_visibility(page, seal, binarize):
+    """The seal's "visible" (module docstring). Draws no random numbers, so
+    the images stay the same for a seed."""
+    if binarize is None:
+        return 1.0
+    a, clear, color = seal["_ink"]
+    pad = 4
+    a = np.pad(a, pad)[..., None]
+    ink = np.array(color, dtype=np.float32) / 255.0
+    rgb = ((1 - a) + a * ink[None, None, :]) * page.paper[None, None, :]
+    im = Image.fromarray(np.clip(rgb * 255, 0, 255).astype(np.uint8))
+    im = im.filter(ImageFilter.GaussianBlur(page.blur)).convert("L")
+    g = np.asarray(im, dtype=np.float32)[pad:-pad, pad:-pad]
+    if binarize == "dither":
+        black = 1 - g / 255 > 0.35
+    else:
+        black = g <= int(binarize.split(":")[1])
+    design = clear > 0.5
+    return round(float(black[design].mean()), 3) if design.any() else 0.0
 
 
 def overlap(a, b):
@@ -828,7 +868,7 @@ def make_page(seed, i, out):
     mode = rng.choices(["color", "gray", "bilevel"], weights=[0.5, 0.25, 0.25])[0]
     arr = render(page, nrng)
     base = os.path.join(out, f"p{i:04d}")
-    f, fb = save_page(arr, mode, base, rng, dpi)
+    f, fb, binarize = save_page(arr, mode, base, rng, dpi)
     lines = []
     for ln in page.lines:
         lh = ln["bbox"][3] - ln["bbox"][1]
@@ -836,9 +876,13 @@ def make_page(seed, i, out):
         lines.append({"text": ln["text"], "bbox": ln["bbox"], "under_seal": bool(under)})
     clip = lambda b: [max(0, min(page.w, int(b[0]))), max(0, min(page.h, int(b[1]))),
                       max(0, min(page.w, int(b[2]))), max(0, min(page.h, int(b[3])))]
+    seals = []
+    for s in page.seals:
+        vis = seal_visibility(page, s, binarize)
+        seals.append({k: v for k, v in s.items() if not k.startswith("_")} | {"bbox": clip(s["bbox"]), "visible": vis})
     return {"file": f, "fallback": fb, "doc": f"p{i:04d}", "kind": fn.__name__[4:], "mode": mode,
-            "dpi": dpi, "width": page.w, "height": page.h,
-            "seals": [dict(s, bbox=clip(s["bbox"])) for s in page.seals],
+            "binarize": binarize, "dpi": dpi, "width": page.w, "height": page.h,
+            "seals": seals,
             "negatives": [dict(n, bbox=clip(n["bbox"])) for n in page.negs],
             "lines": lines}
 

@@ -11,6 +11,12 @@
 //! (≥ 0.3 for a faded or partial seal); matching is one-to-one, best IoU
 //! first.
 //!
+//! The headline numbers count every true seal. A seal whose `visible` (the
+//! fraction of its clear impression still ink in the stored image) is below
+//! [`VISIBLE_MIN`] is not in the image — a faded seal thresholded away —
+//! and the report adds recall and F1 without those: an unmatched invisible
+//! seal is not a miss there, a detection matching one stays a true positive.
+//!
 //! Decoding: pages are read with `crate::decode`, the production path, so the
 //! page mode and resolution are what ingest would see; a PDF whose image
 //! encoding inkan cannot read falls back to the page's PNG twin.
@@ -89,6 +95,25 @@ pub struct TruthSeal {
     /// Faded or partly inked: matched at IoU ≥ 0.3.
     #[serde(default)]
     pub faded: bool,
+    /// Fraction (0–1) of the seal's clear impression that is still ink in
+    /// the stored image; 1 in corpora written before the field existed.
+    #[serde(default = "fully_visible")]
+    pub visible: f32,
+}
+
+/// A seal with less of its impression left in the stored image than this
+/// is counted as not in the image.
+pub const VISIBLE_MIN: f32 = 0.25;
+
+fn fully_visible() -> f32 {
+    1.0
+}
+
+impl TruthSeal {
+    /// Whether enough of the seal is in the stored image to be found.
+    pub fn in_image(&self) -> bool {
+        self.visible >= VISIBLE_MIN
+    }
 }
 
 /// A hard negative: something seal-like that is not a seal.
@@ -131,6 +156,9 @@ pub struct Counts {
     pub shape_ok: usize,
     /// Faded/partial true seals, and how many were found.
     pub faded: (usize, usize),
+    /// True seals not in the image (visible < [`VISIBLE_MIN`]), and how
+    /// many were found anyway.
+    pub invisible: (usize, usize),
     /// CPU milliseconds spent in detection on these pages.
     pub ms: f64,
 }
@@ -146,9 +174,57 @@ impl Counts {
     }
     /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        f1(self.precision(), self.recall())
     }
+    /// Misses among the seals that are in the image.
+    pub fn fn_visible(&self) -> usize {
+        self.fn_ - (self.invisible.0 - self.invisible.1)
+    }
+    /// TP / (TP + visible FN): recall without the seals not in the image.
+    pub fn recall_visible(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_visible())
+    }
+    /// F1 of precision and [`Counts::recall_visible`].
+    pub fn f1_visible(&self) -> f64 {
+        f1(self.precision(), self.recall_visible())
+    }
+
+    /// Counts one page: matches `dets` to `truth` ([`match_seals`]) and
+    /// returns the matching.
+    pub fn add_page(&mut self, dets: &[Seal], truth: &[TruthSeal]) -> Vec<Option<usize>> {
+        let matched = match_seals(dets, truth);
+        self.pages += 1;
+        for (d, m) in dets.iter().zip(&matched) {
+            match m {
+                Some(j) => {
+                    self.tp += 1;
+                    if shape_name(d) == truth[*j].shape {
+                        self.shape_ok += 1;
+                    }
+                }
+                None => self.fp += 1,
+            }
+        }
+        for (j, s) in truth.iter().enumerate() {
+            let found = matched.contains(&Some(j));
+            if !found {
+                self.fn_ += 1;
+            }
+            if s.faded {
+                self.faded.0 += 1;
+                self.faded.1 += found as usize;
+            }
+            if !s.in_image() {
+                self.invisible.0 += 1;
+                self.invisible.1 += found as usize;
+            }
+        }
+        matched
+    }
+}
+
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -187,6 +263,8 @@ pub struct EvalReport {
     /// Documents: (true positive, false positive, false negative, true negative)
     /// for "has at least one seal" (needs re-approval).
     pub docs: (usize, usize, usize, usize),
+    /// Documents with at least one seal in the image: (flagged, not flagged).
+    pub docs_visible: (usize, usize),
     /// Per hard-negative kind: (count, flagged by an unmatched detection).
     pub negatives: BTreeMap<String, (usize, usize)>,
     /// Milliseconds spent in `detect_seals`, per page.
@@ -214,6 +292,8 @@ impl EvalReport {
             t.shape_ok += c.shape_ok;
             t.faded.0 += c.faded.0;
             t.faded.1 += c.faded.1;
+            t.invisible.0 += c.invisible.0;
+            t.invisible.1 += c.invisible.1;
             t.ms += c.ms;
         }
         t
@@ -227,6 +307,31 @@ impl EvalReport {
     /// Document-level recall of "needs re-approval".
     pub fn doc_recall(&self) -> f64 {
         ratio(self.docs.0, self.docs.0 + self.docs.2)
+    }
+
+    /// Document-level recall over documents with a seal in the image.
+    pub fn doc_recall_visible(&self) -> f64 {
+        ratio(self.docs_visible.0, self.docs_visible.0 + self.docs_visible.1)
+    }
+
+    /// Tallies documents, each given as (has a seal, has a seal in the
+    /// image, has a detection).
+    fn add_docs(&mut self, docs: impl IntoIterator<Item = (bool, bool, bool)>) {
+        for (has, has_visible, said) in docs {
+            match (has, said) {
+                (true, true) => self.docs.0 += 1,
+                (false, true) => self.docs.1 += 1,
+                (true, false) => self.docs.2 += 1,
+                (false, false) => self.docs.3 += 1,
+            }
+            if has_visible {
+                if said {
+                    self.docs_visible.0 += 1;
+                } else {
+                    self.docs_visible.1 += 1;
+                }
+            }
+        }
     }
 }
 
@@ -274,6 +379,19 @@ impl fmt::Display for EvalReport {
             self.doc_precision(),
             self.doc_recall()
         )?;
+        writeln!(f, "visible seals only (visible ≥ {VISIBLE_MIN} of a clear impression; a detection of an invisible seal stays a tp):")?;
+        writeln!(f, "{:<8} {:>7} {:>9} {:>5} {:>5} {:>4} {:>7} {:>6}", "mode", "visible", "invisible", "found", "tp", "fn", "recall", "F1")?;
+        let mut rows: Vec<(String, Counts)> = self.modes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        rows.push(("all".into(), self.total()));
+        for (mode, c) in rows {
+            writeln!(
+                f,
+                "{:<8} {:>7} {:>9} {:>5} {:>5} {:>4} {:>7.4} {:>6.4}",
+                mode, c.tp + c.fn_ - c.invisible.0, c.invisible.0, c.invisible.1, c.tp, c.fn_visible(), c.recall_visible(), c.f1_visible()
+            )?;
+        }
+        let (vtp, vfn) = self.docs_visible;
+        writeln!(f, "documents with a visible seal: recall {:.4} (tp {vtp} fn {vfn})", self.doc_recall_visible())?;
         writeln!(f, "hard negatives flagged:")?;
         for (kind, (n, flagged)) in &self.negatives {
             writeln!(f, "  {kind:<14} {flagged:>4}/{n:<5} {:>6.2} %", if *n == 0 { 0.0 } else { 100.0 * *flagged as f64 / *n as f64 })?;
@@ -373,7 +491,8 @@ pub fn match_seals(dets: &[Seal], truth: &[TruthSeal]) -> Vec<Option<usize>> {
 pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -> Result<EvalReport, EvalError> {
     let truth = load_truth(corpus_dir)?;
     let mut rep = EvalReport { corpus: corpus_dir.to_path_buf(), cer: ocr.map(|_| CerReport::default()), ..Default::default() };
-    let mut docs: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    // Per document: (has a seal, has a seal in the image, has a detection).
+    let mut docs: BTreeMap<String, (bool, bool, bool)> = BTreeMap::new();
     for t in &truth {
         let page = match load_page(corpus_dir, t) {
             Ok(p) => p,
@@ -392,31 +511,9 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
         if (t.dpi - 300.0).abs() < 1.0 {
             rep.times_300_ms.push(ms);
         }
-        let matched = match_seals(&dets, &t.seals);
         let c = rep.modes.entry(t.mode.clone()).or_default();
-        c.pages += 1;
         c.ms += cpu;
-        for (d, m) in dets.iter().zip(&matched) {
-            match m {
-                Some(j) => {
-                    c.tp += 1;
-                    if shape_name(d) == t.seals[*j].shape {
-                        c.shape_ok += 1;
-                    }
-                }
-                None => c.fp += 1,
-            }
-        }
-        for (j, s) in t.seals.iter().enumerate() {
-            let found = matched.contains(&Some(j));
-            if !found {
-                c.fn_ += 1;
-            }
-            if s.faded {
-                c.faded.0 += 1;
-                c.faded.1 += found as usize;
-            }
-        }
+        let matched = c.add_page(&dets, &t.seals);
         for n in &t.negatives {
             let nb = rect(&n.bbox);
             let flagged = dets.iter().zip(&matched).any(|(d, m)| {
@@ -428,19 +525,13 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
         }
         let doc = docs.entry(t.doc.clone()).or_default();
         doc.0 |= !t.seals.is_empty();
-        doc.1 |= !dets.is_empty();
+        doc.1 |= t.seals.iter().any(TruthSeal::in_image);
+        doc.2 |= !dets.is_empty();
         if let (Some(read), Some(cer)) = (ocr, rep.cer.as_mut()) {
             measure_cer(read, &page, &dets, t, cer);
         }
     }
-    for (has, said) in docs.values() {
-        match (has, said) {
-            (true, true) => rep.docs.0 += 1,
-            (false, true) => rep.docs.1 += 1,
-            (true, false) => rep.docs.2 += 1,
-            (false, false) => rep.docs.3 += 1,
-        }
-    }
+    rep.add_docs(docs.into_values());
     Ok(rep)
 }
 
@@ -564,13 +655,46 @@ mod tests {
     fn matching_is_one_to_one_and_faded_is_lenient() {
         let seal = |x0, x1| Seal { bbox: PxRect::new(x0, 0, x1, 100), shape: SealShape::Round, color: SealColor::Red, confidence: 0.9 };
         let truth = vec![
-            TruthSeal { bbox: [0, 0, 100, 100], shape: "round".into(), faded: false },
-            TruthSeal { bbox: [200, 0, 300, 100], shape: "round".into(), faded: true },
+            TruthSeal { bbox: [0, 0, 100, 100], shape: "round".into(), faded: false, visible: 1.0 },
+            TruthSeal { bbox: [200, 0, 300, 100], shape: "round".into(), faded: true, visible: 1.0 },
         ];
         // Two detections on the first seal: one matches, one is a false positive.
         // IoU 0.4 with the faded seal still matches.
         let d = vec![seal(0, 100), seal(5, 100), seal(200, 240)];
         assert_eq!(match_seals(&d, &truth), vec![Some(0), None, Some(1)]);
+    }
+
+    #[test]
+    fn seals_not_in_the_image_leave_only_the_visible_numbers() {
+        let seal = |x0: u32| Seal { bbox: PxRect::new(x0, 0, x0 + 100, 100), shape: SealShape::Round, color: SealColor::Red, confidence: 0.9 };
+        let truth = |x0: u32, visible| TruthSeal { bbox: [x0, 0, x0 + 100, 100], shape: "round".into(), faded: true, visible };
+        // Old corpora have no `visible`: every seal counts as in the image.
+        let old: TruthSeal = serde_json::from_str(r#"{"bbox": [0, 0, 9, 9], "shape": "round"}"#).unwrap();
+        assert_eq!(old.visible, 1.0);
+        assert!(old.in_image());
+        let mut c = Counts::default();
+        // Page 1: a visible seal found, an invisible one found, an invisible
+        // one and a visible one missed, and a false positive.
+        let t1 = [truth(0, 0.9), truth(200, 0.1), truth(400, 0.24), truth(600, 0.25)];
+        let m = c.add_page(&[seal(0), seal(200), seal(900)], &t1);
+        assert_eq!(m, vec![Some(0), Some(1), None]);
+        assert_eq!((c.tp, c.fp, c.fn_, c.invisible), (2, 1, 2, (2, 1)));
+        // All seals count in the headline; the missed invisible one is not a
+        // miss among visible seals, the found invisible one stays a tp.
+        assert!((c.recall() - 0.5).abs() < 1e-9);
+        assert_eq!(c.fn_visible(), 1);
+        assert!((c.recall_visible() - 2.0 / 3.0).abs() < 1e-9);
+        assert!((c.f1_visible() - 2.0 / 3.0).abs() < 1e-9);
+        // Documents: one whose seals are all invisible is left out of the
+        // visible document recall, not of the headline.
+        let mut rep = EvalReport::default();
+        rep.add_docs([(true, true, true), (true, false, false), (true, true, false), (false, false, true)]);
+        assert_eq!(rep.docs, (1, 1, 2, 0));
+        assert_eq!(rep.docs_visible, (1, 1));
+        assert!((rep.doc_recall_visible() - 0.5).abs() < 1e-9);
+        rep.modes.insert("bilevel".into(), c);
+        let text = rep.to_string();
+        assert!(text.contains("documents with a visible seal: recall 0.5000 (tp 1 fn 1)"), "{text}");
     }
 
     #[test]
