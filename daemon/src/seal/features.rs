@@ -43,8 +43,10 @@ pub struct Features {
     /// box size (larger of width and height): a seal's name fills the inside,
     /// a circled page number or a printed 印 guide sits small in the middle.
     pub inner_span: f32,
-    /// Mask pixels in a margin of half the box size around the box, per
-    /// mask pixel inside it: other red (gray) ink nearby, as a logo's wordmark.
+    /// Mask pixels in a margin of half the box size around the box, beyond
+    /// the page's average density there, per mask pixel inside it: other
+    /// red (gray) ink nearby, as a logo's wordmark — not a dithered page's
+    /// paper dots.
     pub context: f32,
 }
 
@@ -145,6 +147,7 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
     let (ox0, oy0) = (b.x0.saturating_sub(mx), b.y0.saturating_sub(my));
     let (ox1, oy1) = ((b.x1 + mx).min(m.w), (b.y1 + my).min(m.h));
     let mut outside = 0u32;
+    let margin = (ox1 - ox0) * (oy1 - oy0) - (b.x1.min(ox1) - b.x0) * (b.y1.min(oy1) - b.y0);
     for y in oy0..oy1 {
         let row = &m.mask[y * m.w..][..m.w];
         let inside_rows = (b.y0..b.y1).contains(&y);
@@ -168,7 +171,7 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
         texture: if sn >= 40 && mean > 0.0 { (var.sqrt() / mean) as f32 } else { -1.0 },
         strength: mean as f32,
         inner_span: if sx1 > sx0 { ((sx1 - sx0) as f32 / bw).max((sy1 - sy0) as f32 / bh) } else { 0.0 },
-        context: outside as f32 / ink.max(1) as f32,
+        context: (outside as f32 - m.density * margin as f32).max(0.0) / ink.max(1) as f32,
     }
 }
 
@@ -197,6 +200,9 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         return None; // solid shapes: logos, filled marks
     }
     let ring_min = match (color, refit) {
+        // A refitted bilevel ring may be a pen circle or any curve in the
+        // text; without colour only a mostly closed one is a seal.
+        (SealColor::Black, true) => 0.75,
         (_, true) => 0.55,
         (SealColor::Red, false) => 0.72,
         (SealColor::Gray, false) => 0.75,
@@ -211,10 +217,10 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     if (0.0..flat).contains(&f.texture) {
         return None;
     }
-    // Too few stroke cores to measure texture, yet strongly red: thin
-    // printed line art (a dropout form's 印 guide circle). Thin seal strokes
-    // are faded ones.
-    if color == SealColor::Red && f.texture < 0.0 && f.strength >= 100.0 {
+    // Too few stroke cores to measure texture, yet strong ink: thin printed
+    // line art (a dropout form's 印 guide circle, a line-drawn logo). Thin
+    // seal strokes are faded ones.
+    if color != SealColor::Black && f.texture < 0.0 && f.strength >= 100.0 {
         return None;
     }
     // Something small in the middle of a ring: a page number, a printed 印

@@ -29,6 +29,9 @@ pub struct WorkMap {
     /// Colour: the weak-ink level for hysteresis ([`clean_lines`]); 0 for
     /// gray and bilevel maps.
     pub weak: u8,
+    /// Fraction of the page's pixels in the mask after [`clean_lines`]: the
+    /// ink any box can expect around it (a dithered page's paper dots).
+    pub density: f32,
 }
 
 impl WorkMap {
@@ -41,6 +44,7 @@ impl WorkMap {
             value: vec![0; w * h],
             mask: vec![0; w * h],
             weak: 0,
+            density: 0.0,
         }
     }
 }
@@ -136,6 +140,8 @@ pub fn clean_lines(m: &mut WorkMap, min_len: usize, max_thick: usize) {
         hysteresis(m, weak);
         remove_thin_lines(&mut m.mask, m.w, m.h, min_len, max_thick);
     }
+    let set = m.mask.iter().filter(|&&v| v != 0).count();
+    m.density = set as f32 / (m.w * m.h).max(1) as f32;
 }
 
 /// Extends the mask (8-connected) into pixels whose value is at least `weak`.
