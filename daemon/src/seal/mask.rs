@@ -339,31 +339,59 @@ pub fn grow_city(src: &[u8], w: usize, h: usize, k: u8) -> Vec<u8> {
 /// 3×3 dilation of a 0/1 mask.
 pub fn dilate(src: &[u8], w: usize, h: usize) -> Vec<u8> {
     let mut horiz = vec![0u8; w * h];
-    for y in 0..h {
-        let r = &src[y * w..][..w];
-        let o = &mut horiz[y * w..][..w];
-        for x in 0..w {
-            let l = if x > 0 { r[x - 1] } else { 0 };
-            let rr = if x + 1 < w { r[x + 1] } else { 0 };
-            o[x] = l | r[x] | rr;
-        }
-    }
+    rows3(src, &mut horiz, w, 0, |a, b, c| a | b | c);
     let mut out = vec![0u8; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let u = if y > 0 { horiz[(y - 1) * w + x] } else { 0 };
-            let d = if y + 1 < h { horiz[(y + 1) * w + x] } else { 0 };
-            out[y * w + x] = u | horiz[y * w + x] | d;
-        }
-    }
+    columns3(&horiz, &mut out, w, 0, |a, b, c| a | b | c);
     out
 }
 
 /// 3×3 opening of a 0/1 mask: strokes thinner than 3 pixels disappear.
+/// The erosion counts pixels outside the map as ink, the dilation as
+/// background. Separable, in two buffers.
 pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
-    let inv: Vec<u8> = src.iter().map(|&v| (v == 0) as u8).collect();
-    let eroded: Vec<u8> = dilate(&inv, w, h).iter().map(|&v| (v == 0) as u8).collect();
-    dilate(&eroded, w, h)
+    let (mut a, mut b) = (vec![0u8; w * h], vec![0u8; w * h]);
+    let ink = |v: u8| (v != 0) as u8;
+    rows3(src, &mut a, w, 1, |l, c, r| ink(l) & ink(c) & ink(r));
+    columns3(&a, &mut b, w, 1, |u, c, d| u & c & d);
+    rows3(&b, &mut a, w, 0, |l, c, r| l | c | r);
+    columns3(&a, &mut b, w, 0, |u, c, d| u | c | d);
+    b
+}
+
+/// `dst[x] = op(src[x−1], src[x], src[x+1])` along each row, with `edge`
+/// beyond the row's ends. The interior is a plain zip, so it vectorises.
+fn rows3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, u8) -> u8) {
+    if w == 0 {
+        return;
+    }
+    for (r, o) in src.chunks_exact(w).zip(dst.chunks_exact_mut(w)) {
+        if w == 1 {
+            o[0] = op(edge, r[0], edge);
+            continue;
+        }
+        o[0] = op(edge, r[0], r[1]);
+        o[w - 1] = op(r[w - 2], r[w - 1], edge);
+        for (((v, &a), &b), &c) in o[1..w - 1].iter_mut().zip(&r[..w - 2]).zip(&r[1..w - 1]).zip(&r[2..]) {
+            *v = op(a, b, c);
+        }
+    }
+}
+
+/// `dst[y] = op(src[y−1], src[y], src[y+1])` down each column, with `edge`
+/// above the first row and below the last; row by row, vectorised.
+fn columns3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, u8) -> u8) {
+    if w == 0 {
+        return;
+    }
+    let h = src.len() / w;
+    let border = vec![edge; w];
+    for (y, o) in dst.chunks_exact_mut(w).enumerate() {
+        let up = if y > 0 { &src[(y - 1) * w..][..w] } else { &border[..] };
+        let down = if y + 1 < h { &src[(y + 1) * w..][..w] } else { &border[..] };
+        for (((v, &a), &b), &c) in o.iter_mut().zip(up).zip(&src[y * w..][..w]).zip(down) {
+            *v = op(a, b, c);
+        }
+    }
 }
 
 /// Erases thin straight lines (table rules, form boxes, underlines) longer
@@ -504,6 +532,22 @@ mod tests {
         assert!(core[30 * w + 60..30 * w + 78].iter().all(|&v| v == 0), "the bar has no core");
         assert_eq!(disc[30 * w + 11], 1, "grown back to the ring");
         assert_eq!(disc[30 * w + 70], 0);
+    }
+
+    #[test]
+    fn opening_matches_its_definition() {
+        // Min then max over the in-map 3×3 neighbourhood, on blobs, strokes
+        // and specks that touch the map's edges.
+        let (w, h) = (23, 17);
+        let m: Vec<u8> = (0..w * h).map(|i| ((i % w) * 3 % 7 < 4 && (i / w) % 5 != 2 || i % 11 == 0) as u8).collect();
+        let near = |x: usize, y: usize| {
+            let (xs, ys) = (x.saturating_sub(1)..(x + 2).min(w), y.saturating_sub(1)..(y + 2).min(h));
+            ys.flat_map(move |yy| xs.clone().map(move |xx| yy * w + xx))
+        };
+        let eroded: Vec<u8> = (0..w * h).map(|i| near(i % w, i / w).all(|j| m[j] != 0) as u8).collect();
+        let opened: Vec<u8> = (0..w * h).map(|i| near(i % w, i / w).any(|j| eroded[j] != 0) as u8).collect();
+        assert!(opened.iter().any(|&v| v != 0) && opened != m, "the pattern exercises the opening");
+        assert_eq!(open(&m, w, h), opened);
     }
 
     #[test]
