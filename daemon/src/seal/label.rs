@@ -111,6 +111,25 @@ fn next_zero(row: &[u8], mut x: usize) -> usize {
 
 /// 8-connected components of a 0/1 mask, with at least `min_area` pixels.
 pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Component> {
+    let mut out = label(mask, w, h).comps;
+    out.retain(|c| c.area >= min_area);
+    out
+}
+
+/// The 8-connected components of a mask and the ink runs they are made of.
+pub struct Labels {
+    /// The ink runs `(y, x0, x1 exclusive)`, in row order.
+    pub runs: Vec<(u32, u32, u32)>,
+    /// Per run: the index of its component in `comps`.
+    pub comp: Vec<u32>,
+    /// The components, in the order of their first run.
+    pub comps: Vec<Component>,
+}
+
+/// Labels the 8-connected components of a 0/1 mask (all sizes), keeping
+/// which runs make up which component: callers can then work on one
+/// component's pixels only.
+pub fn label(mask: &[u8], w: usize, h: usize) -> Labels {
     let (runs, row_start) = runs_of(mask, w, h, true);
     let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
     for y in 1..h {
@@ -130,6 +149,7 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
         }
     }
     let mut index = vec![u32::MAX; runs.len()];
+    let mut comp = Vec::with_capacity(runs.len());
     let mut out: Vec<Component> = Vec::new();
     for i in 0..runs.len() {
         let root = find(&mut parent, i as u32) as usize;
@@ -139,12 +159,12 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
             index[root] = out.len() as u32;
             out.push(Component { bbox: Box { x0: s, y0: y, x1: e, y1: y + 1 }, area: 0 });
         }
+        comp.push(index[root]);
         let c = &mut out[index[root] as usize];
         c.bbox = c.bbox.union(&Box { x0: s, y0: y, x1: e, y1: y + 1 });
         c.area += e - s;
     }
-    out.retain(|c| c.area >= min_area);
-    out
+    Labels { runs, comp, comps: out }
 }
 
 /// The mask with its holes filled: background (0) regions that are not
