@@ -83,7 +83,7 @@ fn runs_of(mask: &[u8], w: usize, h: usize, ink: bool) -> (Vec<(u32, u32, u32)>,
 
 /// The first index from `x` on where `row` is non-zero, or `row.len()`.
 /// Masks are mostly background: it is skipped eight bytes at a time.
-fn next_nonzero(row: &[u8], mut x: usize) -> usize {
+pub(super) fn next_nonzero(row: &[u8], mut x: usize) -> usize {
     while let Some(c) = row.get(x..x + 8) {
         let word = u64::from_le_bytes(c.try_into().unwrap());
         if word != 0 {
@@ -96,7 +96,7 @@ fn next_nonzero(row: &[u8], mut x: usize) -> usize {
 
 /// The first index from `x` on where `row` is zero, or `row.len()`; eight
 /// bytes at a time (the lowest byte flagged by the zero-byte test is exact).
-fn next_zero(row: &[u8], mut x: usize) -> usize {
+pub(super) fn next_zero(row: &[u8], mut x: usize) -> usize {
     const LOW: u64 = 0x0101_0101_0101_0101;
     while let Some(c) = row.get(x..x + 8) {
         let word = u64::from_le_bytes(c.try_into().unwrap());

@@ -5,7 +5,7 @@
 
 use image::{GrayImage, RgbImage};
 
-use super::label::{Box, Component};
+use super::label::{next_nonzero, next_zero, Box, Component};
 
 /// The working resolution the detector aims for, in dots per inch.
 pub const WORK_DPI: f32 = 150.0;
@@ -501,22 +501,13 @@ fn columns3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, 
 /// the thick part stays.
 pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, max_thick: usize) {
     let mut kill = Vec::new();
-    // Horizontal runs; rows without ink are skipped eight bytes at a time.
+    // Horizontal runs; background is skipped eight bytes at a time.
     for y in 0..h {
         let row = &mask[y * w..][..w];
-        if row.chunks(8).all(|c| c.iter().fold(0u8, |a, &v| a | v) == 0) {
-            continue;
-        }
-        let mut x = 0;
+        let mut x = next_nonzero(row, 0);
         while x < w {
-            if row[x] == 0 {
-                x += 1;
-                continue;
-            }
             let s = x;
-            while x < w && row[x] != 0 {
-                x += 1;
-            }
+            x = next_zero(row, x);
             if x - s >= min_len {
                 for xx in s..x {
                     if vertical_thickness(mask, w, h, xx, y, max_thick + 1) <= max_thick {
@@ -524,6 +515,7 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
                     }
                 }
             }
+            x = next_nonzero(row, x);
         }
     }
     // Vertical runs, row by row (cache-friendly): `run[x]` is the length of
