@@ -62,28 +62,74 @@ fn unite(parent: &mut [u32], a: u32, b: u32) {
 fn runs_of(mask: &[u8], w: usize, h: usize, ink: bool) -> (Vec<(u32, u32, u32)>, Vec<usize>) {
     let mut runs = Vec::new();
     let mut row_start = Vec::with_capacity(h + 1);
+    // Ink runs start at a non-zero byte and end at a zero one; background
+    // runs the other way round.
+    type Scan = fn(&[u8], usize) -> usize;
+    let (start, end): (Scan, Scan) = if ink { (next_nonzero, next_zero) } else { (next_zero, next_nonzero) };
     for y in 0..h {
         row_start.push(runs.len());
         let r = &mask[y * w..][..w];
-        let mut x = 0;
+        let mut x = start(r, 0);
         while x < w {
-            if (r[x] != 0) != ink {
-                x += 1;
-                continue;
-            }
             let s = x;
-            while x < w && (r[x] != 0) == ink {
-                x += 1;
-            }
+            x = end(r, x);
             runs.push((y as u32, s as u32, x as u32));
+            x = start(r, x);
         }
     }
     row_start.push(runs.len());
     (runs, row_start)
 }
 
+/// The first index from `x` on where `row` is non-zero, or `row.len()`.
+/// Masks are mostly background: it is skipped eight bytes at a time.
+pub(super) fn next_nonzero(row: &[u8], mut x: usize) -> usize {
+    while let Some(c) = row.get(x..x + 8) {
+        let word = u64::from_le_bytes(c.try_into().unwrap());
+        if word != 0 {
+            return x + (word.trailing_zeros() / 8) as usize;
+        }
+        x += 8;
+    }
+    x + row[x..].iter().position(|&v| v != 0).unwrap_or(row.len() - x)
+}
+
+/// The first index from `x` on where `row` is zero, or `row.len()`; eight
+/// bytes at a time (the lowest byte flagged by the zero-byte test is exact).
+pub(super) fn next_zero(row: &[u8], mut x: usize) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    while let Some(c) = row.get(x..x + 8) {
+        let word = u64::from_le_bytes(c.try_into().unwrap());
+        let zero = word.wrapping_sub(LOW) & !word & (LOW << 7);
+        if zero != 0 {
+            return x + (zero.trailing_zeros() / 8) as usize;
+        }
+        x += 8;
+    }
+    x + row[x..].iter().position(|&v| v == 0).unwrap_or(row.len() - x)
+}
+
 /// 8-connected components of a 0/1 mask, with at least `min_area` pixels.
 pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Component> {
+    let mut out = label(mask, w, h).comps;
+    out.retain(|c| c.area >= min_area);
+    out
+}
+
+/// The 8-connected components of a mask and the ink runs they are made of.
+pub struct Labels {
+    /// The ink runs `(y, x0, x1 exclusive)`, in row order.
+    pub runs: Vec<(u32, u32, u32)>,
+    /// Per run: the index of its component in `comps`.
+    pub comp: Vec<u32>,
+    /// The components, in the order of their first run.
+    pub comps: Vec<Component>,
+}
+
+/// Labels the 8-connected components of a 0/1 mask (all sizes), keeping
+/// which runs make up which component: callers can then work on one
+/// component's pixels only.
+pub fn label(mask: &[u8], w: usize, h: usize) -> Labels {
     let (runs, row_start) = runs_of(mask, w, h, true);
     let mut parent: Vec<u32> = (0..runs.len() as u32).collect();
     for y in 1..h {
@@ -103,6 +149,7 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
         }
     }
     let mut index = vec![u32::MAX; runs.len()];
+    let mut comp = Vec::with_capacity(runs.len());
     let mut out: Vec<Component> = Vec::new();
     for i in 0..runs.len() {
         let root = find(&mut parent, i as u32) as usize;
@@ -112,12 +159,12 @@ pub fn components(mask: &[u8], w: usize, h: usize, min_area: usize) -> Vec<Compo
             index[root] = out.len() as u32;
             out.push(Component { bbox: Box { x0: s, y0: y, x1: e, y1: y + 1 }, area: 0 });
         }
+        comp.push(index[root]);
         let c = &mut out[index[root] as usize];
         c.bbox = c.bbox.union(&Box { x0: s, y0: y, x1: e, y1: y + 1 });
         c.area += e - s;
     }
-    out.retain(|c| c.area >= min_area);
-    out
+    Labels { runs, comp, comps: out }
 }
 
 /// The mask with its holes filled: background (0) regions that are not
@@ -216,6 +263,32 @@ mod tests {
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].area, 2);
         assert_eq!(c[0].bbox, Box { x0: 0, y0: 0, x1: 2, y1: 2 });
+    }
+
+    #[test]
+    fn word_scans_find_the_same_runs_as_a_byte_walk() {
+        // Values 0/1/2 (colour masks mark weak ink 2); runs longer and
+        // shorter than a word, across word edges and row ends.
+        let (w, h) = (37, 9);
+        let m: Vec<u8> = (0..w * h).map(|i| if i % 29 < 13 || i % 17 == 0 { 0 } else { 1 + (i % 2) as u8 }).collect();
+        for ink in [true, false] {
+            let (runs, _) = runs_of(&m, w, h, ink);
+            let mut naive = Vec::new();
+            for y in 0..h {
+                let r = &m[y * w..][..w];
+                let mut x = 0;
+                while x < w {
+                    let s = x;
+                    while x < w && (r[x] != 0) == (r[s] != 0) {
+                        x += 1;
+                    }
+                    if (r[s] != 0) == ink {
+                        naive.push((y as u32, s as u32, x as u32));
+                    }
+                }
+            }
+            assert_eq!(runs, naive);
+        }
     }
 
     #[test]

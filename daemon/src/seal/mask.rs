@@ -5,6 +5,8 @@
 
 use image::{GrayImage, RgbImage};
 
+use super::label::{next_nonzero, next_zero, Box, Component};
+
 /// The working resolution the detector aims for, in dots per inch.
 pub const WORK_DPI: f32 = 150.0;
 
@@ -301,38 +303,145 @@ fn despeckle(mask: &mut [u8], w: usize, h: usize) {
 }
 
 
+/// Cores of filled shapes and the discs grown back from them, at half the
+/// working resolution ([`filled_cores`]).
+pub struct Cores {
+    /// Width of the half-resolution maps.
+    cw: usize,
+    /// Height of the half-resolution maps.
+    ch: usize,
+    /// 0/1: the cores grown back (the discs).
+    disc: Vec<u8>,
+    /// The connected components of the cores, in half-resolution pixels.
+    comps: Vec<Component>,
+}
+
+impl Cores {
+    /// The cores' connected components in working pixels: what labelling
+    /// the core map brought back to the working resolution would give.
+    pub fn components(&self) -> Vec<Component> {
+        let up = |b: &Box| Box { x0: 2 * b.x0, y0: 2 * b.y0, x1: 2 * b.x1, y1: 2 * b.y1 };
+        self.comps.iter().map(|c| Component { bbox: up(&c.bbox), area: 4 * c.area }).collect()
+    }
+
+    /// Clears `mask` (working resolution, `w` wide) outside the discs.
+    pub fn keep_discs(&self, mask: &mut [u8], w: usize) {
+        for (y, row) in mask.chunks_exact_mut(w).enumerate() {
+            let (inside, rest) = row.split_at_mut(2 * self.cw);
+            rest.fill(0);
+            if y / 2 >= self.ch {
+                inside.fill(0);
+                continue;
+            }
+            let disc = &self.disc[(y / 2) * self.cw..][..self.cw];
+            for (pair, &d) in inside.chunks_exact_mut(2).zip(disc) {
+                pair[0] &= d;
+                pair[1] &= d;
+            }
+        }
+    }
+}
+
 /// Cores of filled shapes: the mask with its holes filled (background not
 /// reachable from the page border), then the pixels at city-block distance
 /// ≥ `k` from the background. A closed seal ring becomes a disc with a core
 /// even when text it was stamped over is attached to it; a glyph narrower
-/// than `2k` has none. Returns the core and the core grown back by `grow`
-/// (the disc), both 0/1 maps. The distances are taken at half resolution
-/// (a coarse pixel is filled when all four of its pixels are), which is
-/// plenty for millimetre-sized cores and four times cheaper.
-pub fn filled_cores(mask: &[u8], w: usize, h: usize, k: u8, grow: u8) -> (Vec<u8>, Vec<u8>) {
+/// than `2k` has none. Returns the cores and the cores grown back by `grow`
+/// (the discs). The distances are taken at half resolution (a coarse pixel
+/// is filled when all four of its pixels are), which is plenty for
+/// millimetre-sized cores and four times cheaper; and only in windows
+/// around the filled shapes big enough to hold a core and around the cores,
+/// not over the whole page (text is most of a page and has no cores).
+pub fn filled_cores(mask: &[u8], w: usize, h: usize, k: u8, grow: u8) -> Cores {
+    let (cw, ch) = (w / 2, h / 2);
+    let core = deep_pixels(&half_filled(mask, w, h), cw, ch, (k / 2).max(1));
+    let comps = super::label::components(&core, cw, ch, 1);
+    let disc = grow_cores(&core, &comps, cw, ch, grow.div_ceil(2));
+    Cores { cw, ch, disc, comps }
+}
+
+/// The mask with its holes filled, at half resolution: non-zero where all
+/// four pixels are filled.
+fn half_filled(mask: &[u8], w: usize, h: usize) -> Vec<u8> {
     let filled = super::label::fill_holes(mask, w, h);
     let (cw, ch) = (w / 2, h / 2);
-    let mut d = vec![0u8; cw * ch];
+    let mut half = vec![0u8; cw * ch];
     for y in 0..ch {
         let (r0, r1) = (&filled[2 * y * w..][..2 * cw], &filled[(2 * y + 1) * w..][..2 * cw]);
-        for ((o, a), b) in d[y * cw..][..cw].iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
-            *o = if a[0] & a[1] & b[0] & b[1] != 0 { 255 } else { 0 };
+        for ((o, a), b) in half[y * cw..][..cw].iter_mut().zip(r0.chunks_exact(2)).zip(r1.chunks_exact(2)) {
+            *o = a[0] & a[1] & b[0] & b[1];
         }
     }
-    city_distance(&mut d, cw, ch);
-    let kc = (k / 2).max(1);
-    let core_c: Vec<u8> = d.iter().map(|&v| (v >= kc) as u8).collect();
-    let disc_c = grow_city(&core_c, cw, ch, grow.div_ceil(2));
-    let up = |c: &[u8]| {
-        let mut out = vec![0u8; w * h];
-        for y in 0..ch * 2 {
-            for x in 0..cw * 2 {
-                out[y * w + x] = c[(y / 2) * cw + x / 2];
-            }
-        }
-        out
+    half
+}
+
+/// The pixels of a 0/1 map at city-block distance ≥ `kc` from its zeros.
+///
+/// Per 8-connected component, in a window of its box grown by one pixel,
+/// with only its own pixels set: a pixel's nearest zero is next to the
+/// 4-connected part holding it, so inside that window, and pixels not
+/// 4-connected to it can be taken as zeros. A component narrower than
+/// `2kc − 1` (not at the map's edge) has a zero within `kc − 1` along each
+/// row, so it has no such pixels and is skipped.
+fn deep_pixels(map: &[u8], w: usize, h: usize, kc: u8) -> Vec<u8> {
+    let mut out = vec![0u8; w * h];
+    let labels = super::label::label(map, w, h);
+    let min_side = 2 * kc as usize - 1;
+    let could_hold = |b: &Box| {
+        (b.w() >= min_side || b.x0 == 0 || b.x1 == w) && (b.h() >= min_side || b.y0 == 0 || b.y1 == h)
     };
-    (up(&core_c), up(&disc_c))
+    // The runs of each component that could hold a deep pixel.
+    let mut runs: Vec<Option<Vec<(u32, u32, u32)>>> = labels.comps.iter().map(|c| could_hold(&c.bbox).then(Vec::new)).collect();
+    for (&r, &c) in labels.runs.iter().zip(&labels.comp) {
+        if let Some(v) = &mut runs[c as usize] {
+            v.push(r);
+        }
+    }
+    let mut d = Vec::new();
+    for (c, comp_runs) in labels.comps.iter().zip(&runs) {
+        let Some(comp_runs) = comp_runs else { continue };
+        let win = grown(&c.bbox, 1, w, h);
+        let ww = win.w();
+        d.clear();
+        d.resize(ww * win.h(), 0u8);
+        for &(y, x0, x1) in comp_runs {
+            d[(y as usize - win.y0) * ww..][x0 as usize - win.x0..x1 as usize - win.x0].fill(255);
+        }
+        city_distance(&mut d, ww, win.h());
+        for (y, row) in d.chunks_exact(ww).enumerate() {
+            let o = &mut out[(win.y0 + y) * w + win.x0..][..ww];
+            o.iter_mut().zip(row).for_each(|(o, &v)| *o |= (v >= kc) as u8);
+        }
+    }
+    out
+}
+
+/// The pixels within city-block distance `g` of a core pixel (a dilation
+/// by a diamond), given the cores' components: worked out in a window of
+/// each component's box grown by `g`, which holds every pixel that close
+/// to it and the straight paths there.
+fn grow_cores(core: &[u8], comps: &[Component], w: usize, h: usize, g: u8) -> Vec<u8> {
+    let mut out = vec![0u8; w * h];
+    let mut d = Vec::new();
+    for c in comps {
+        let win = grown(&c.bbox, g as usize, w, h);
+        let ww = win.w();
+        d.clear();
+        for y in win.y0..win.y1 {
+            d.extend(core[y * w + win.x0..][..ww].iter().map(|&v| if v != 0 { 0 } else { 255 }));
+        }
+        city_distance(&mut d, ww, win.h());
+        for (y, row) in d.chunks_exact(ww).enumerate() {
+            let o = &mut out[(win.y0 + y) * w + win.x0..][..ww];
+            o.iter_mut().zip(row).for_each(|(o, &v)| *o |= (v <= g) as u8);
+        }
+    }
+    out
+}
+
+/// `b` grown by `m` on each side, clipped to a `w`×`h` map.
+fn grown(b: &Box, m: usize, w: usize, h: usize) -> Box {
+    Box { x0: b.x0.saturating_sub(m), y0: b.y0.saturating_sub(m), x1: (b.x1 + m).min(w), y1: (b.y1 + m).min(h) }
 }
 
 /// City-block distance transform in place: 0 stays 0 (the sources), every
@@ -364,42 +473,62 @@ fn city_distance(d: &mut [u8], w: usize, h: usize) {
     }
 }
 
-/// Pixels within city-block distance `k` of a 1 in `src` (a dilation by a
-/// diamond): grows cores back to the shapes they came from.
-pub fn grow_city(src: &[u8], w: usize, h: usize, k: u8) -> Vec<u8> {
-    let mut d: Vec<u8> = src.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect();
-    city_distance(&mut d, w, h);
-    d.iter().map(|&v| (v <= k) as u8).collect()
-}
-
 /// 3×3 dilation of a 0/1 mask.
 pub fn dilate(src: &[u8], w: usize, h: usize) -> Vec<u8> {
     let mut horiz = vec![0u8; w * h];
-    for y in 0..h {
-        let r = &src[y * w..][..w];
-        let o = &mut horiz[y * w..][..w];
-        for x in 0..w {
-            let l = if x > 0 { r[x - 1] } else { 0 };
-            let rr = if x + 1 < w { r[x + 1] } else { 0 };
-            o[x] = l | r[x] | rr;
-        }
-    }
+    rows3(src, &mut horiz, w, 0, |a, b, c| a | b | c);
     let mut out = vec![0u8; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let u = if y > 0 { horiz[(y - 1) * w + x] } else { 0 };
-            let d = if y + 1 < h { horiz[(y + 1) * w + x] } else { 0 };
-            out[y * w + x] = u | horiz[y * w + x] | d;
-        }
-    }
+    columns3(&horiz, &mut out, w, 0, |a, b, c| a | b | c);
     out
 }
 
 /// 3×3 opening of a 0/1 mask: strokes thinner than 3 pixels disappear.
+/// The erosion counts pixels outside the map as ink, the dilation as
+/// background. Separable, in two buffers.
 pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
-    let inv: Vec<u8> = src.iter().map(|&v| (v == 0) as u8).collect();
-    let eroded: Vec<u8> = dilate(&inv, w, h).iter().map(|&v| (v == 0) as u8).collect();
-    dilate(&eroded, w, h)
+    let (mut a, mut b) = (vec![0u8; w * h], vec![0u8; w * h]);
+    let ink = |v: u8| (v != 0) as u8;
+    rows3(src, &mut a, w, 1, |l, c, r| ink(l) & ink(c) & ink(r));
+    columns3(&a, &mut b, w, 1, |u, c, d| u & c & d);
+    rows3(&b, &mut a, w, 0, |l, c, r| l | c | r);
+    columns3(&a, &mut b, w, 0, |u, c, d| u | c | d);
+    b
+}
+
+/// `dst[x] = op(src[x−1], src[x], src[x+1])` along each row, with `edge`
+/// beyond the row's ends. The interior is a plain zip, so it vectorises.
+fn rows3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, u8) -> u8) {
+    if w == 0 {
+        return;
+    }
+    for (r, o) in src.chunks_exact(w).zip(dst.chunks_exact_mut(w)) {
+        if w == 1 {
+            o[0] = op(edge, r[0], edge);
+            continue;
+        }
+        o[0] = op(edge, r[0], r[1]);
+        o[w - 1] = op(r[w - 2], r[w - 1], edge);
+        for (((v, &a), &b), &c) in o[1..w - 1].iter_mut().zip(&r[..w - 2]).zip(&r[1..w - 1]).zip(&r[2..]) {
+            *v = op(a, b, c);
+        }
+    }
+}
+
+/// `dst[y] = op(src[y−1], src[y], src[y+1])` down each column, with `edge`
+/// above the first row and below the last; row by row, vectorised.
+fn columns3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, u8) -> u8) {
+    if w == 0 {
+        return;
+    }
+    let h = src.len() / w;
+    let border = vec![edge; w];
+    for (y, o) in dst.chunks_exact_mut(w).enumerate() {
+        let up = if y > 0 { &src[(y - 1) * w..][..w] } else { &border[..] };
+        let down = if y + 1 < h { &src[(y + 1) * w..][..w] } else { &border[..] };
+        for (((v, &a), &b), &c) in o.iter_mut().zip(up).zip(&src[y * w..][..w]).zip(down) {
+            *v = op(a, b, c);
+        }
+    }
 }
 
 /// Erases thin straight lines (table rules, form boxes, underlines) longer
@@ -408,22 +537,13 @@ pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
 /// the thick part stays.
 pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, max_thick: usize) {
     let mut kill = Vec::new();
-    // Horizontal runs; rows without ink are skipped eight bytes at a time.
+    // Horizontal runs; background is skipped eight bytes at a time.
     for y in 0..h {
         let row = &mask[y * w..][..w];
-        if row.chunks(8).all(|c| c.iter().fold(0u8, |a, &v| a | v) == 0) {
-            continue;
-        }
-        let mut x = 0;
+        let mut x = next_nonzero(row, 0);
         while x < w {
-            if row[x] == 0 {
-                x += 1;
-                continue;
-            }
             let s = x;
-            while x < w && row[x] != 0 {
-                x += 1;
-            }
+            x = next_zero(row, x);
             if x - s >= min_len {
                 for xx in s..x {
                     // The whole cross-section goes, with the line's ragged
@@ -434,6 +554,7 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
                     }
                 }
             }
+            x = next_nonzero(row, x);
         }
     }
     // Vertical runs, row by row (cache-friendly): `run[x]` is the length of
@@ -540,11 +661,79 @@ mod tests {
                 }
             }
         }
-        let (core, disc) = filled_cores(&m, w, h, 8, 12);
-        assert_eq!(core[30 * w + 30], 1, "the filled disc's centre is core");
-        assert!(core[30 * w + 60..30 * w + 78].iter().all(|&v| v == 0), "the bar has no core");
-        assert_eq!(disc[30 * w + 11], 1, "grown back to the ring");
-        assert_eq!(disc[30 * w + 70], 0);
+        let c = filled_cores(&m, w, h, 8, 12);
+        let cores = c.components();
+        assert_eq!(cores.len(), 1);
+        let b = cores[0].bbox;
+        assert!((b.x0..b.x1).contains(&30) && (b.y0..b.y1).contains(&30), "the filled disc's centre is core");
+        assert!(b.x1 < 48, "the bar has no core");
+        let at = |v: &[u8], x: usize, y: usize| v[(y / 2) * c.cw + x / 2];
+        assert_eq!(at(&c.disc, 11, 30), 1, "grown back to the ring");
+        assert_eq!(at(&c.disc, 70, 30), 0);
+        let mut kept = m.clone();
+        c.keep_discs(&mut kept, w);
+        assert_eq!(kept[30 * w + 11], 1, "the ring stays");
+        assert_eq!(kept[30 * w + 70], 0, "the bar goes");
+    }
+
+    /// What [`filled_cores`] computes in windows, over the whole map: the
+    /// half-resolution core and disc maps.
+    fn whole_map_cores(mask: &[u8], w: usize, h: usize, k: u8, grow: u8) -> (Vec<u8>, Vec<u8>) {
+        let (cw, ch) = (w / 2, h / 2);
+        let mut d: Vec<u8> = half_filled(mask, w, h).iter().map(|&v| if v != 0 { 255 } else { 0 }).collect();
+        city_distance(&mut d, cw, ch);
+        let core: Vec<u8> = d.iter().map(|&v| (v >= (k / 2).max(1)) as u8).collect();
+        let mut g: Vec<u8> = core.iter().map(|&v| if v != 0 { 0 } else { 255 }).collect();
+        city_distance(&mut g, cw, ch);
+        (core, g.iter().map(|&v| (v <= grow.div_ceil(2)) as u8).collect())
+    }
+
+    #[test]
+    fn windowed_cores_equal_the_whole_map_computation() {
+        // Rings big and small, close together (discs overlap), with a bar
+        // attached; a narrow slab and a disc cut by the map's edges; a
+        // square just big enough for one core pixel; specks.
+        let (w, h) = (161, 121);
+        let mut m = vec![0u8; w * h];
+        let ring = |x: f32, y: f32, cx: f32, cy: f32, r: f32| (r - 2.0..=r).contains(&((x - cx).powi(2) + (y - cy).powi(2)).sqrt());
+        for y in 0..h {
+            for x in 0..w {
+                let (fx, fy) = (x as f32, y as f32);
+                let on = ring(fx, fy, 40.0, 40.0, 20.0)
+                    || ((58..90).contains(&x) && (39..42).contains(&y))
+                    || ring(fx, fy, 120.0, 20.0, 6.0)
+                    || ring(fx, fy, 100.0, 80.0, 12.0)
+                    || ring(fx, fy, 126.0, 80.0, 12.0)
+                    || (x < 8 && y >= 70)
+                    || ((60..74).contains(&x) && (90..104).contains(&y))
+                    || (fx - 155.0).powi(2) + (fy - 115.0).powi(2) < 100.0
+                    || (x * 7 + y * 13) % 41 == 0;
+                m[y * w + x] = on as u8;
+            }
+        }
+        let c = filled_cores(&m, w, h, 8, 12);
+        let (core, disc) = whole_map_cores(&m, w, h, 8, 12);
+        assert!(core.iter().filter(|&&v| v != 0).count() > 100, "there are cores");
+        assert_eq!(deep_pixels(&half_filled(&m, w, h), c.cw, c.ch, 4), core);
+        assert_eq!(c.disc, disc);
+        let boxes = |v: &[Component]| v.iter().map(|c| (c.bbox, c.area)).collect::<Vec<_>>();
+        assert_eq!(boxes(&c.comps), boxes(&crate::seal::label::components(&core, c.cw, c.ch, 1)));
+    }
+
+    #[test]
+    fn opening_matches_its_definition() {
+        // Min then max over the in-map 3×3 neighbourhood, on blobs, strokes
+        // and specks that touch the map's edges.
+        let (w, h) = (23, 17);
+        let m: Vec<u8> = (0..w * h).map(|i| ((i % w) * 3 % 7 < 4 && (i / w) % 5 != 2 || i % 11 == 0) as u8).collect();
+        let near = |x: usize, y: usize| {
+            let (xs, ys) = (x.saturating_sub(1)..(x + 2).min(w), y.saturating_sub(1)..(y + 2).min(h));
+            ys.flat_map(move |yy| xs.clone().map(move |xx| yy * w + xx))
+        };
+        let eroded: Vec<u8> = (0..w * h).map(|i| near(i % w, i / w).all(|j| m[j] != 0) as u8).collect();
+        let opened: Vec<u8> = (0..w * h).map(|i| near(i % w, i / w).any(|j| eroded[j] != 0) as u8).collect();
+        assert!(opened.iter().any(|&v| v != 0) && opened != m, "the pattern exercises the opening");
+        assert_eq!(open(&m, w, h), opened);
     }
 
     #[test]

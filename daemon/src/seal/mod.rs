@@ -125,11 +125,11 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             // to the disc and measure only the ink on that disc.
             let k = (CORE_MM * ppm).round().clamp(2.0, 250.0) as u8;
             // A diamond reaches the disc's edge on the axes only; 1.5k covers the diagonals.
-            let (cores, disc) = mask::filled_cores(&map.mask, map.w, map.h, k, k + k / 2);
-            core_groups = label::components(&cores, map.w, map.h, 4);
+            let cores = mask::filled_cores(&map.mask, map.w, map.h, k, k + k / 2);
+            core_groups = cores.components();
             if !core_groups.is_empty() {
                 let mut cm = map.clone();
-                cm.mask.iter_mut().zip(&disc).for_each(|(m, &d)| *m &= d);
+                cores.keep_discs(&mut cm.mask, map.w);
                 for c in &mut core_groups {
                     let k = k as usize;
                     let b = c.bbox;
