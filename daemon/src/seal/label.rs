@@ -151,9 +151,8 @@ pub fn label(mask: &[u8], w: usize, h: usize) -> Labels {
     let mut index = vec![u32::MAX; runs.len()];
     let mut comp = Vec::with_capacity(runs.len());
     let mut out: Vec<Component> = Vec::new();
-    for i in 0..runs.len() {
+    for (i, &(y, s, e)) in runs.iter().enumerate() {
         let root = find(&mut parent, i as u32) as usize;
-        let (y, s, e) = runs[i];
         let (y, s, e) = (y as usize, s as usize, e as usize);
         if index[root] == u32::MAX {
             index[root] = out.len() as u32;
@@ -197,9 +196,8 @@ pub fn fill_holes(mask: &[u8], w: usize, h: usize) -> Vec<u8> {
     }
     let mut out = mask.to_vec();
     let root_border = find(&mut parent, border);
-    for i in 0..runs.len() {
+    for (i, &(y, s, e)) in runs.iter().enumerate() {
         if find(&mut parent, i as u32) != root_border {
-            let (y, s, e) = runs[i];
             out[y as usize * w + s as usize..y as usize * w + e as usize].iter_mut().for_each(|v| *v = 1);
         }
     }
@@ -215,10 +213,10 @@ pub fn group(comps: &[Component], gap: usize) -> Vec<Component> {
         let n = groups.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
         let mut merged = false;
-        for i in 0..n {
-            let bi = groups[i].bbox;
-            for j in i + 1..n {
-                let bj = groups[j].bbox;
+        for (i, gi) in groups.iter().enumerate() {
+            let bi = gi.bbox;
+            for (j, gj) in groups.iter().enumerate().skip(i + 1) {
+                let bj = gj.bbox;
                 if bj.x0 > bi.x1 + gap {
                     break;
                 }
@@ -233,15 +231,15 @@ pub fn group(comps: &[Component], gap: usize) -> Vec<Component> {
         }
         let mut next: Vec<Component> = Vec::new();
         let mut index = vec![u32::MAX; n];
-        for i in 0..n {
+        for (i, gi) in groups.iter().enumerate() {
             let r = find(&mut parent, i as u32) as usize;
             if index[r] == u32::MAX {
                 index[r] = next.len() as u32;
-                next.push(groups[i]);
+                next.push(*gi);
             } else {
                 let g = &mut next[index[r] as usize];
-                g.bbox = g.bbox.union(&groups[i].bbox);
-                g.area += groups[i].area;
+                g.bbox = g.bbox.union(&gi.bbox);
+                g.area += gi.area;
             }
         }
         groups = next;

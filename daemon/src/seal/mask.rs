@@ -227,9 +227,9 @@ fn mid_band(m: &mut WorkMap, hist: &[u32; 256]) {
     // Halo: mid-gray right next to black is the edge of a black stroke.
     let dark: Vec<u8> = m.value.iter().map(|&d| (d > dmax) as u8).collect();
     let grown = dilate(&dark, w, h);
-    for i in 0..w * h {
-        if grown[i] != 0 {
-            m.mask[i] = 0;
+    for (mk, &g) in m.mask.iter_mut().zip(&grown) {
+        if g != 0 {
+            *mk = 0;
         }
     }
 }

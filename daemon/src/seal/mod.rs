@@ -444,8 +444,8 @@ pub mod tests_support {
                 let a = draw(x as f32 - cx, y as f32 - cy) * (0.45 + 0.55 * speckle);
                 if a > 0.0 {
                     let p = img.get_pixel_mut(x, y);
-                    for c in 0..3 {
-                        p.0[c] = (p.0[c] as f32 * (1.0 - a + a * ink[c] as f32 / 255.0)) as u8;
+                    for (v, &k) in p.0.iter_mut().zip(&ink) {
+                        *v = (*v as f32 * (1.0 - a + a * k as f32 / 255.0)) as u8;
                     }
                 }
             }
