@@ -360,3 +360,39 @@ fn kasa(pts: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
     let r2 = cx * cx + cy * cy - ff;
     (r2 > 0.0).then(|| (cx, cy, r2.sqrt()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Features as measured on a 1-bit tuning page (seed 1, p0026): a 21 mm
+    /// double-ring company seal, heavy throughout.
+    fn double_ring() -> Features {
+        Features {
+            w_mm: 21.0,
+            h_mm: 20.8,
+            aspect: 0.99,
+            fill: 0.376,
+            ring_cov: 1.0,
+            ring_fill: 0.436,
+            inner_fill: 0.428,
+            corner_fill: 0.0,
+            side_cov: [0.54, 0.54, 0.545, 0.52],
+            rect_inner_fill: 0.382,
+            texture: 0.033,
+            strength: 254.4,
+            inner_span: 0.637,
+            context: 0.58,
+        }
+    }
+
+    #[test]
+    fn on_1_bit_pages_a_double_ring_seal_passes_and_a_ring_logo_does_not() {
+        let seal = classify(&double_ring(), SealColor::Black, false);
+        assert_eq!(seal.map(|s| s.0), Some(SealShape::Round));
+        // A printed ring logo (seed 1, p0051): the ring far heavier than the
+        // letter inside it.
+        let logo = Features { w_mm: 9.8, h_mm: 9.8, aspect: 1.0, fill: 0.37, ring_fill: 0.535, inner_fill: 0.306, rect_inner_fill: 0.285, inner_span: 0.517, context: 0.145, ..double_ring() };
+        assert_eq!(classify(&logo, SealColor::Black, false), None);
+    }
+}

@@ -750,4 +750,38 @@ mod tests {
         assert_eq!(m[3 * w..4 * w].iter().filter(|&&v| v != 0).count(), 0);
         assert_eq!(m[10 * w..16 * w].iter().filter(|&&v| v != 0).count(), 600);
     }
+
+    #[test]
+    fn a_rules_ragged_edge_goes_with_it() {
+        // A 2-px rule with a broken third row under it (every fourth pixel
+        // missing: runs of 3, far too short to be a line themselves).
+        let (w, h) = (100, 10);
+        let mut m = vec![0u8; w * h];
+        for x in 0..w {
+            m[4 * w + x] = 1;
+            m[5 * w + x] = 1;
+            m[6 * w + x] = (x % 4 != 0) as u8;
+        }
+        remove_thin_lines(&mut m, w, h, 40, 3);
+        assert_eq!(m.iter().filter(|&&v| v != 0).count(), 0);
+    }
+
+    #[test]
+    fn despeckle_clears_dots_and_keeps_thin_strokes() {
+        let (w, h) = (60, 60);
+        let mut m = vec![0u8; w * h];
+        // Isolated dots and diagonal pairs, as dithered paper.
+        for (x, y) in [(5, 5), (20, 7), (21, 8), (40, 30), (50, 12)] {
+            m[y * w + x] = 1;
+        }
+        // A one-pixel diagonal stroke and a one-pixel horizontal one.
+        for i in 10..50 {
+            m[i * w + i] = 1;
+            m[55 * w + i] = 1;
+        }
+        despeckle(&mut m, w, h);
+        assert_eq!(m[5 * w + 5] + m[7 * w + 20] + m[8 * w + 21] + m[30 * w + 40] + m[12 * w + 50], 0);
+        // The strokes' inner pixels all stay (their two ends have one neighbour).
+        assert!((11..49).all(|i| m[i * w + i] == 1 && m[55 * w + i] == 1));
+    }
 }
