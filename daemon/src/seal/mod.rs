@@ -10,7 +10,8 @@
 //!   hysteresis into weak red touching clear red (faded seals);
 //! - gray: the band between text black and paper white (the red became
 //!   mid-gray), minus the halo around black strokes;
-//! - bilevel: blocks that are at least a third black (seals are black too).
+//! - bilevel: blocks that are at least a third black (seals are black too),
+//!   with the dots of dithered paper cleared.
 //!
 //! Thin straight lines longer than 12 mm (table rules, dropout form boxes)
 //! are erased, the rest is labelled into connected components ([`label`]);
