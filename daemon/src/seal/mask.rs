@@ -548,9 +548,9 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
                 for xx in s..x {
                     // The whole cross-section goes, with the line's ragged
                     // edge rows whose own runs are too short to count.
-                    if vertical_thickness(mask, w, h, xx, y, max_thick + 1) <= max_thick {
-                        let top = (0..=y).rev().take_while(|&yy| mask[yy * w + xx] != 0).last().unwrap_or(y);
-                        kill.extend((top..h).take_while(|&yy| mask[yy * w + xx] != 0).map(|yy| yy * w + xx));
+                    let (top, n) = vertical_section(mask, w, h, xx, y, max_thick + 1);
+                    if n <= max_thick {
+                        kill.extend((top..top + n).map(|yy| yy * w + xx));
                     }
                 }
             }
@@ -588,10 +588,9 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
             }
             if len >= min_len {
                 for yy in y - len..y {
-                    if horizontal_thickness(mask, w, x, yy, max_thick + 1) <= max_thick {
-                        let row = &mask[yy * w..][..w];
-                        let left = (0..=x).rev().take_while(|&xx| row[xx] != 0).last().unwrap_or(x);
-                        kill.extend((left..w).take_while(|&xx| row[xx] != 0).map(|xx| yy * w + xx));
+                    let (left, n) = horizontal_section(mask, w, x, yy, max_thick + 1);
+                    if n <= max_thick {
+                        kill.extend((left..left + n).map(|xx| yy * w + xx));
                     }
                 }
             }
@@ -605,11 +604,13 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
     }
 }
 
-fn vertical_thickness(mask: &[u8], w: usize, h: usize, x: usize, y: usize, cap: usize) -> usize {
+/// The vertical stretch of ink through (x, y): its top row and length,
+/// counted up to `cap` (a length of `cap` may be longer).
+fn vertical_section(mask: &[u8], w: usize, h: usize, x: usize, y: usize, cap: usize) -> (usize, usize) {
     let mut n = 1;
-    let mut yy = y;
-    while yy > 0 && mask[(yy - 1) * w + x] != 0 && n < cap {
-        yy -= 1;
+    let mut top = y;
+    while top > 0 && mask[(top - 1) * w + x] != 0 && n < cap {
+        top -= 1;
         n += 1;
     }
     let mut yy = y;
@@ -617,15 +618,17 @@ fn vertical_thickness(mask: &[u8], w: usize, h: usize, x: usize, y: usize, cap: 
         yy += 1;
         n += 1;
     }
-    n
+    (top, n)
 }
 
-fn horizontal_thickness(mask: &[u8], w: usize, x: usize, y: usize, cap: usize) -> usize {
+/// The horizontal stretch of ink through (x, y): its left column and
+/// length, counted up to `cap`.
+fn horizontal_section(mask: &[u8], w: usize, x: usize, y: usize, cap: usize) -> (usize, usize) {
     let row = &mask[y * w..][..w];
     let mut n = 1;
-    let mut xx = x;
-    while xx > 0 && row[xx - 1] != 0 && n < cap {
-        xx -= 1;
+    let mut left = x;
+    while left > 0 && row[left - 1] != 0 && n < cap {
+        left -= 1;
         n += 1;
     }
     let mut xx = x;
@@ -633,7 +636,7 @@ fn horizontal_thickness(mask: &[u8], w: usize, x: usize, y: usize, cap: usize) -
         xx += 1;
         n += 1;
     }
-    n
+    (left, n)
 }
 
 #[cfg(test)]
