@@ -1,5 +1,7 @@
 //! Stage 3: shape features of one candidate box, and the decision.
 
+use image::RgbImage;
+
 use super::label::Box;
 use super::mask::WorkMap;
 use super::{SealColor, SealShape};
@@ -39,6 +41,11 @@ pub struct Features {
     pub texture: f32,
     /// Mean ink strength over stroke cores (0–255).
     pub strength: f32,
+    /// Colour pages: spread of the ink's darkness (paper luma minus pixel
+    /// luma) over the same stroke cores, interquartile range over median,
+    /// from the full-resolution pixels ([`luma_texture`]); −1 elsewhere or
+    /// when there are too few cores.
+    pub luma_texture: f32,
     /// Extent of the ink inside normalised radius 0.66, as a fraction of the
     /// box size (larger of width and height): a seal's name fills the inside,
     /// a circled page number or a printed 印 guide sits small in the middle.
@@ -115,13 +122,7 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
             if x >= b.x1 - band_x {
                 right[y - b.y0] = true;
             }
-            // Stroke core: all 8 neighbours inked (edges are blurred by the scan).
-            // Only clear ink counts (not the weak fringe added by hysteresis).
-            if x > 0 && x + 1 < m.w && y > 0 && y + 1 < m.h
-                && m.mask[row - m.w + x - 1..=row - m.w + x + 1].iter().all(|&v| v == 1)
-                && m.mask[row + x - 1] == 1 && m.mask[row + x] == 1 && m.mask[row + x + 1] == 1
-                && m.mask[row + m.w + x - 1..=row + m.w + x + 1].iter().all(|&v| v == 1)
-            {
+            if is_core(m, x, y) {
                 let v = m.value[row + x] as f64;
                 s1 += v;
                 s2 += v * v;
@@ -172,7 +173,67 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
         strength: mean as f32,
         inner_span: if sx1 > sx0 { ((sx1 - sx0) as f32 / bw).max((sy1 - sy0) as f32 / bh) } else { 0.0 },
         context: (outside as f32 - m.density * margin as f32).max(0.0) / ink.max(1) as f32,
+        luma_texture: -1.0,
     }
+}
+
+/// A stroke core: the pixel and all 8 neighbours inked (edges are blurred by
+/// the scan). Only clear ink counts (not the weak fringe added by hysteresis).
+fn is_core(m: &WorkMap, x: usize, y: usize) -> bool {
+    if x == 0 || y == 0 || x + 1 >= m.w || y + 1 >= m.h {
+        return false;
+    }
+    let row = y * m.w;
+    m.mask[row - m.w + x - 1..=row - m.w + x + 1].iter().all(|&v| v == 1)
+        && m.mask[row + x - 1..=row + x + 1].iter().all(|&v| v == 1)
+        && m.mask[row + m.w + x - 1..=row + m.w + x + 1].iter().all(|&v| v == 1)
+}
+
+/// Colour pages: [`Features::luma_texture`] of a candidate box. JPEG keeps
+/// colour at half resolution in coarse blocks, so printed red can look
+/// mottled in redness; its luma is stored at full resolution, where printed
+/// ink stays flat and stamp-pad ink, uneven in density, does not. Quartiles,
+/// not the standard deviation: the blurred rim of a stroke must not count as
+/// texture. The paper level is the 80th percentile of the box's unmasked
+/// pixels.
+pub fn luma_texture(img: &RgbImage, m: &WorkMap, b: &Box) -> f32 {
+    let f = m.factor as usize;
+    let (iw, ih) = (img.width() as usize, img.height() as usize);
+    let raw = img.as_raw();
+    let luma = |x: usize, y: usize| -> u32 {
+        let (mut sum, mut n) = (0u32, 0u32);
+        for fy in y * f..((y + 1) * f).min(ih) {
+            for px in raw[(fy * iw + x * f) * 3..(fy * iw + ((x + 1) * f).min(iw)) * 3].chunks_exact(3) {
+                sum += 77 * px[0] as u32 + 150 * px[1] as u32 + 29 * px[2] as u32;
+                n += 1;
+            }
+        }
+        sum / (n.max(1) << 8)
+    };
+    let mut hist = [0u32; 256];
+    let mut core = Vec::new();
+    for y in b.y0..b.y1 {
+        for x in b.x0..b.x1 {
+            if m.mask[y * m.w + x] == 0 {
+                hist[luma(x, y).min(255) as usize] += 1;
+            } else if is_core(m, x, y) {
+                core.push(luma(x, y) as f64);
+            }
+        }
+    }
+    let n_paper: u32 = hist.iter().sum();
+    if core.len() < 40 || n_paper == 0 {
+        return -1.0;
+    }
+    let mut acc = 0;
+    let paper = hist.iter().position(|&c| {
+        acc += c;
+        acc * 5 > n_paper * 4
+    }).unwrap_or(255) as f64;
+    let mut dark: Vec<f64> = core.iter().map(|&v| (paper - v).max(0.0)).collect();
+    dark.sort_by(f64::total_cmp);
+    let q = |p: f64| dark[((dark.len() - 1) as f64 * p) as usize];
+    if q(0.5) <= 0.0 { -1.0 } else { ((q(0.75) - q(0.25)) / q(0.5)) as f32 }
 }
 
 /// The detector's verdict on a candidate: a shape and a confidence, or no seal.
@@ -215,6 +276,11 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         SealColor::Black => 0.0,
     };
     if (0.0..flat).contains(&f.texture) {
+        return None;
+    }
+    // Colour JPEG scans mottle printed red in redness, not in luma: printed
+    // logos stay under 0.07 there, stamped seals start above 0.11.
+    if color == SealColor::Red && (0.0..0.09).contains(&f.luma_texture) {
         return None;
     }
     // Too few stroke cores to measure texture, yet strong ink: thin printed
@@ -383,6 +449,7 @@ mod tests {
             strength: 254.4,
             inner_span: 0.637,
             context: 0.58,
+            luma_texture: -1.0,
         }
     }
 

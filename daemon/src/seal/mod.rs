@@ -30,6 +30,8 @@ mod features;
 mod label;
 mod mask;
 
+use std::borrow::Cow;
+
 use image::{DynamicImage, GrayImage, RgbImage};
 use serde::Serialize;
 
@@ -143,6 +145,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     };
     let (lo, hi) = ((6.0 * ppm) as usize, (46.0 * ppm) as usize);
     let f = map.factor;
+    let rgb = (color == SealColor::Red).then(|| as_rgb(&page.pixels));
     // `m` is the map measured; surrounding ink (`context`) is always taken
     // from the whole page's map (a logo's wordmark is not on the core's disc).
     let judge = |m: &mask::WorkMap, g: &label::Component| {
@@ -155,6 +158,13 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             f
         };
         let map = m;
+        let measure = |b: &label::Box| {
+            let mut f = measure(b);
+            if let Some(img) = &rgb {
+                f.luma_texture = features::luma_texture(img, map, b);
+            }
+            f
+        };
         let features = measure(&b);
         let to_px = |b: &label::Box| {
             PxRect::new(
@@ -222,9 +232,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
 fn work_map(page: &PageImage) -> (mask::WorkMap, SealColor) {
     let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
     let (mut map, color) = match page.mode {
-        ColorMode::Color => (with_rgb(&page.pixels, |img| mask::color_map(img, dpi)), SealColor::Red),
-        ColorMode::Gray => (with_luma(&page.pixels, |img| mask::gray_map(img, dpi)), SealColor::Gray),
-        ColorMode::Bilevel => (with_luma(&page.pixels, |img| mask::bilevel_map(img, dpi)), SealColor::Black),
+        ColorMode::Color => (mask::color_map(&as_rgb(&page.pixels), dpi), SealColor::Red),
+        ColorMode::Gray => (mask::gray_map(&as_luma(&page.pixels), dpi), SealColor::Gray),
+        ColorMode::Bilevel => (mask::bilevel_map(&as_luma(&page.pixels), dpi), SealColor::Black),
     };
     let ppm = map.ppm;
     // Gray rules are widened by the min-pooling: a little more thickness.
@@ -276,17 +286,17 @@ fn contains(outer: &PxRect, inner: &PxRect) -> bool {
     inter * 10 >= inner.width() as u64 * inner.height() as u64 * 8
 }
 
-fn with_rgb<T>(img: &DynamicImage, f: impl FnOnce(&RgbImage) -> T) -> T {
+fn as_rgb(img: &DynamicImage) -> Cow<'_, RgbImage> {
     match img {
-        DynamicImage::ImageRgb8(i) => f(i),
-        other => f(&other.to_rgb8()),
+        DynamicImage::ImageRgb8(i) => Cow::Borrowed(i),
+        other => Cow::Owned(other.to_rgb8()),
     }
 }
 
-fn with_luma<T>(img: &DynamicImage, f: impl FnOnce(&GrayImage) -> T) -> T {
+fn as_luma(img: &DynamicImage) -> Cow<'_, GrayImage> {
     match img {
-        DynamicImage::ImageLuma8(i) => f(i),
-        other => f(&other.to_luma8()),
+        DynamicImage::ImageLuma8(i) => Cow::Borrowed(i),
+        other => Cow::Owned(other.to_luma8()),
     }
 }
 
@@ -584,6 +594,43 @@ mod tests {
             (82.0..=88.0).contains(&d) as u8 as f32
         }));
         assert!(detect_seals(&page(img, ColorMode::Color)).is_empty());
+    }
+
+    /// Mottles the colour in 16-pixel blocks and keeps each pixel's luma, as
+    /// JPEG's coarse 4:2:0 colour blocks do to flat printed red.
+    fn chroma_blocks(img: &mut RgbImage) {
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            let d = ((((x / 16).wrapping_mul(73_856_093) ^ (y / 16).wrapping_mul(19_349_663)) % 31) as f32 - 15.0) * 1.5;
+            let [r, g, b] = p.0.map(|v| v as f32);
+            // Luma 0.299 R + 0.587 G + 0.114 B stays the same.
+            p.0 = [(r + d).clamp(0.0, 255.0) as u8, (g - d * 0.299 / 0.587).clamp(0.0, 255.0) as u8, b as u8];
+        }
+    }
+
+    #[test]
+    fn printed_ring_logo_with_jpeg_colour_blocks_is_not_a_seal_a_stamped_ring_is() {
+        // The same ring with a mark inside: printed (flat ink) and stamped (mottled).
+        let mut printed = blank();
+        let flat = round_seal(88.0, 8.0);
+        for y in 360..540u32 {
+            for x in 360..540u32 {
+                if flat(x as f32 - 450.0, y as f32 - 450.0) > 0.0 {
+                    printed.put_pixel(x, y, Rgb([210, 30, 40]));
+                }
+            }
+        }
+        chroma_blocks(&mut printed);
+        let cands = candidates(&page(printed, ColorMode::Color));
+        let logo = cands.iter().max_by_key(|c| c.bbox.width()).expect("the ring is a candidate");
+        assert!(logo.seal.is_none(), "{:?}", logo.features);
+        // Mottled enough in redness to pass for stamp-pad ink; flat in luma.
+        assert!(logo.features.texture >= 0.08 && (0.0..0.09).contains(&logo.features.luma_texture), "{:?}", logo.features);
+
+        let mut stamped = blank();
+        paint(&mut stamped, 450.0, 450.0, 90.0, VERMILION, &*round_seal(88.0, 8.0));
+        chroma_blocks(&mut stamped);
+        let s = one(detect_seals(&page(stamped, ColorMode::Color)));
+        assert_eq!(s.color, SealColor::Red);
     }
 
     #[test]
