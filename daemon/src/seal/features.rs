@@ -275,12 +275,15 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         SealColor::Gray => 0.05,
         SealColor::Black => 0.0,
     };
-    if (0.0..flat).contains(&f.texture) {
-        return None;
-    }
-    // Colour JPEG scans mottle printed red in redness, not in luma: printed
-    // logos stay under 0.07 there, stamped seals start above 0.11.
-    if color == SealColor::Red && (0.0..0.09).contains(&f.luma_texture) {
+    // In colour, printed red is told by its flat luma where that can be
+    // measured: JPEG's colour blocks mottle printed red in redness, not in
+    // luma (printed logos stay under 0.07 there, stamped seals start above
+    // 0.11 on the tuning corpora).
+    if color == SealColor::Red && f.luma_texture >= 0.0 {
+        if f.luma_texture < 0.09 {
+            return None;
+        }
+    } else if (0.0..flat).contains(&f.texture) {
         return None;
     }
     // Too few stroke cores to measure texture, yet strong ink: thin printed
