@@ -38,6 +38,9 @@ a thresholded page can be almost entirely gone (visible near 0).
 Deterministic for a given --seed (the images; a PDF's date varies).
 
 Usage: seal_corpus.py --seed 1 --pages 120 --out /tmp/seals-tune
+       seal_corpus.py --seed 21 --pages 80 --logo-stress --out /tmp/seals/logos
+(--logo-stress: every page an invoice with four red logos, for tuning the
+logo rules; --start N extends a corpus from page N.)
 Needs Python 3, Pillow and numpy (Debian: python3-pil python3-numpy) and the
 fonts-ipafont and fonts-noto-cjk packages.
 """
@@ -758,6 +761,14 @@ DOCS = [(doc_contract, 0.26), (doc_invoice, 0.2), (doc_ringi, 0.16), (doc_form, 
         (doc_letter, 0.14), (doc_memo, 0.14)]
 
 
+def doc_logo_stress(page):
+    """For tuning only (--logo-stress): an invoice with three more red logos
+    at its foot, so that printed ring logos in every scan mode are many."""
+    doc_invoice(page)
+    for k in range(3):
+        red_logo(page, page.px(20 + 62 * k), page.h - page.px(38))
+
+
 # ---------------------------------------------------------------- scanning
 
 def render(page, nrng):
@@ -893,7 +904,11 @@ def main():
     ap.add_argument("--pages", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--start", type=int, default=0, help="first page index (to extend a corpus)")
+    ap.add_argument("--logo-stress", action="store_true",
+                    help="every page an invoice with four red logos (a tuning set for the logo rules)")
     args = ap.parse_args()
+    if args.logo_stress:
+        DOCS[:] = [(doc_logo_stress, 1.0)]
     os.makedirs(args.out, exist_ok=True)
     mode = "a" if args.start else "w"
     with open(os.path.join(args.out, "truth.jsonl"), mode, encoding="utf-8") as tf:
