@@ -24,7 +24,10 @@
 //! closed ring, empty corners and something inside; square seals need four
 //! inked sides and a filled inside. Solid shapes, wide boxes (text stamps,
 //! titles) and rings with nothing in them (pen circles, page numbers) are
-//! rejected. docs/SEALS.md has the numbers.
+//! rejected, and so is printed ink: flat, where stamp-pad ink is mottled
+//! (on colour pages measured in luma, which JPEG keeps at full resolution;
+//! its coarse colour blocks mottle printed red). docs/SEALS.md has the
+//! numbers.
 
 mod features;
 mod label;
