@@ -235,7 +235,9 @@ fn mid_band(m: &mut WorkMap, hist: &[u32; 256]) {
 }
 
 
-/// Bilevel scans: the fraction of black in each block.
+/// Bilevel scans: the fraction of black in each block; the mask is the
+/// blocks at least a third black, despeckled ([`despeckle`]), or on a
+/// dithered page at about 150 dpi the dot density ([`density_mask`]).
 pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let f = block_factor(dpi);
     let (fw, fh) = (img.width() as usize, img.height() as usize);
@@ -269,8 +271,40 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
             m.mask[y * w + x] = (a * 3 >= n) as u8;
         }
     }
+    let before = m.mask.iter().filter(|&&v| v != 0).count();
     despeckle(&mut m.mask, w, h);
+    let after = m.mask.iter().filter(|&&v| v != 0).count();
+    // Mostly isolated dots: a dithered page at about 150 dpi (at 300 dpi the
+    // 2×2 blocks already merge them; there under 5 % go, here 60–85 %).
+    if (before - after) * 10 > before * 3 {
+        density_mask(&mut m, 0.28);
+    }
     m
+}
+
+/// A dithered page's ink is a density of dots, not a shape: the mask
+/// becomes the pixels whose 3×3 neighbourhood is at least `tau` black. A
+/// faded seal's dotted ring closes (30–40 % black), the paper's 5–15 % stays
+/// out, and solid text stays as it is. (Tuning corpora: 0.26–0.30 give the
+/// same result; 0.20 adds false positives, 0.34 loses seals.)
+fn density_mask(m: &mut WorkMap, tau: f32) {
+    let (w, h) = (m.w, m.h);
+    if w < 3 || h < 3 {
+        return;
+    }
+    let t = (tau * 255.0 * 9.0) as u32;
+    let mut col = vec![0u32; w];
+    m.mask.fill(0);
+    for y in 1..h - 1 {
+        let (a, b, c) = (&m.value[(y - 1) * w..][..w], &m.value[y * w..][..w], &m.value[(y + 1) * w..][..w]);
+        for (((s, &a), &b), &c) in col.iter_mut().zip(a).zip(b).zip(c) {
+            *s = a as u32 + b as u32 + c as u32;
+        }
+        let row = &mut m.mask[y * w..][..w];
+        for x in 1..w - 1 {
+            row[x] = (col[x - 1] + col[x] + col[x + 1] >= t) as u8;
+        }
+    }
 }
 
 /// Clears mask pixels with fewer than two set 8-neighbours. On a dithered

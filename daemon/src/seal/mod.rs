@@ -11,7 +11,8 @@
 //! - gray: the band between text black and paper white (the red became
 //!   mid-gray), minus the halo around black strokes;
 //! - bilevel: blocks that are at least a third black (seals are black too),
-//!   with the dots of dithered paper cleared.
+//!   with the dots of dithered paper cleared; on a dithered page at about
+//!   150 dpi, where nearly everything is dots, the 3×3 density of dots.
 //!
 //! Thin straight lines longer than 12 mm (table rules, dropout form boxes)
 //! are erased, the rest is labelled into connected components ([`label`]);
@@ -587,6 +588,27 @@ mod tests {
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.confidence < 0.9);
+    }
+
+    #[test]
+    fn faded_seal_on_a_dithered_200_dpi_page_is_found() {
+        // A mottled red seal (15 mm at 200 dpi ≈ 118 px) on yellowed paper,
+        // made 1-bit by Floyd–Steinberg dithering: the ring is a dotted
+        // band, the paper a field of sparse dots.
+        let mut img = RgbImage::from_pixel(700, 700, Rgb([238, 232, 212]));
+        paint(&mut img, 350.0, 350.0, 62.0, [220, 110, 100], &*round_seal(59.0, 5.0));
+        let mut gray = image::DynamicImage::ImageRgb8(img).to_luma8();
+        image::imageops::dither(&mut gray, &image::imageops::BiLevel);
+        let page = PageImage {
+            pixels: image::DynamicImage::ImageLuma8(gray),
+            mode: ColorMode::Bilevel,
+            dpi: (200.0, 200.0),
+            dpi_from_file: true,
+            original: Original::None,
+        };
+        let s = one(detect_seals(&page));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
+        assert!(s.bbox.iou(&PxRect::new(291, 291, 409, 409)) > 0.6, "{:?}", s.bbox);
     }
 
     #[test]
