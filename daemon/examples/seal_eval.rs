@@ -71,6 +71,14 @@ fn dump_errors(dir: &std::path::Path) {
                 println!("FP {} {} {:?} {:?} neg={neg} conf={:.2} {:?}", t.file, t.mode, d.bbox, d.shape, d.confidence, c.features);
             }
         }
+        if std::env::var_os("SEAL_DUMP_ALL").is_some() {
+            // Every candidate, for offline threshold studies: best truth IoU and the negative it lies on.
+            for c in &cands {
+                let iou = t.seals.iter().map(|s| inkan::geom::PxRect::new(s.bbox[0], s.bbox[1], s.bbox[2], s.bbox[3]).iou(&c.bbox)).fold(0.0f32, f32::max);
+                let neg = t.negatives.iter().find(|n| inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]).iou(&c.bbox) > 0.1).map(|n| n.kind.as_str()).unwrap_or("-");
+                println!("CAND {} {} iou={iou:.2} neg={neg} seal={} {:?}", t.file, t.mode, c.seal.is_some(), c.features);
+            }
+        }
         for n in &t.negatives {
             let nb = inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]);
             if let Some(c) = cands.iter().filter(|c| c.bbox.iou(&nb) > 0.3).max_by(|a, b| a.bbox.iou(&nb).total_cmp(&b.bbox.iou(&nb))) {

@@ -194,6 +194,23 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     };
     let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
     let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g)).collect();
+    // Two seals stamped side by side within the grouping distance are one
+    // wide group (too wide to be a seal): its halves are judged on their
+    // own, and kept when both are round and one is a closed ring with
+    // little ink around it (circles side by side touch at a point; the
+    // glyphs of a text stamp, split the same way, face each other along a
+    // whole side).
+    for g in &groups {
+        let Some(halves) = split_pair(&map, &g.bbox) else { continue };
+        let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
+        if halves.iter().all(|h| size_ok(&h)) {
+            let judged = halves.map(|h| judge(&map, &h));
+            let round = |c: &Candidate| c.seal.as_ref().is_some_and(|s| s.shape == SealShape::Round);
+            if judged.iter().all(round) && judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35) {
+                out.extend(judged);
+            }
+        }
+    }
     if let Some(cm) = &core_map {
         // A core whose disc is already a component of its own (nothing
         // attached) that was rejected for its heavy ring or solid inside (a
@@ -276,6 +293,23 @@ fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
         return None;
     }
     Some(label::Box { x0, y0, x1, y1 })
+}
+
+/// The boxes of the ink either side of the emptiest column in the middle
+/// of a group about twice as wide as high.
+fn split_pair(map: &mask::WorkMap, b: &label::Box) -> Option<[label::Box; 2]> {
+    let (w, h) = (b.w(), b.h());
+    if w * 10 < h * 15 || w * 10 > h * 28 {
+        return None;
+    }
+    let ink = |x: usize| (b.y0..b.y1).filter(|&y| map.mask[y * map.w + x] != 0).count();
+    let cut = (b.x0 + w * 2 / 5..b.x1 - w * 2 / 5).min_by_key(|&x| ink(x))?;
+    let side = |x0: usize, x1: usize| {
+        let rows: Vec<usize> = (b.y0..b.y1).filter(|&y| map.mask[y * map.w + x0..y * map.w + x1].iter().any(|&m| m != 0)).collect();
+        let cols: Vec<usize> = (x0..x1).filter(|&x| ink(x) > 0).collect();
+        Some(label::Box { x0: *cols.first()?, y0: *rows.first()?, x1: cols.last()? + 1, y1: rows.last()? + 1 })
+    };
+    Some([side(b.x0, cut)?, side(cut, b.x1)?])
 }
 
 fn contains(outer: &PxRect, inner: &PxRect) -> bool {
@@ -609,6 +643,19 @@ mod tests {
         let s = one(detect_seals(&page));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.bbox.iou(&PxRect::new(291, 291, 409, 409)) > 0.6, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn two_seals_stamped_side_by_side_are_two_seals() {
+        // 12 mm seals 1 mm apart (inside the grouping distance), the left one faded.
+        let mut img = blank();
+        paint(&mut img, 370.0, 450.0, 72.0, VERMILION, &*round_seal(70.0, 7.0));
+        paint(&mut img, 523.0, 450.0, 72.0, [235, 150, 140], &*round_seal(70.0, 7.0));
+        let mut seals = detect_seals(&page(img, ColorMode::Color));
+        seals.sort_by_key(|s| s.bbox.x0);
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        assert!(seals[0].bbox.iou(&PxRect::new(300, 380, 441, 521)) > 0.7, "{:?}", seals[0].bbox);
+        assert!(seals[1].bbox.iou(&PxRect::new(453, 380, 594, 521)) > 0.7, "{:?}", seals[1].bbox);
     }
 
     #[test]
