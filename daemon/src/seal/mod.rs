@@ -200,7 +200,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // little ink around it (circles side by side touch at a point; the
     // glyphs of a text stamp, split the same way, face each other along a
     // whole side).
-    for g in &groups {
+    // (Bilevel components are not grouped: seals there are joined only
+    // where their ink touches.)
+    for g in groups.iter().filter(|_| color != SealColor::Black) {
         let Some(halves) = split_pair(&map, &g.bbox) else { continue };
         let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
         if halves.iter().all(|h| size_ok(&h)) {
