@@ -152,7 +152,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let rgb = (color == SealColor::Red).then(|| as_rgb(&page.pixels));
     // `m` is the map measured; surrounding ink (`context`) is always taken
     // from the whole page's map (a logo's wordmark is not on the core's disc).
-    let judge = |m: &mask::WorkMap, g: &label::Component| {
+    let judge = |m: &mask::WorkMap, g: &label::Component, refit: bool| {
         let b = g.bbox;
         let measure = |b: &label::Box| {
             let mut f = features::measure(m, b);
@@ -180,7 +180,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         };
         let bbox = to_px(&b);
         let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
-        if seal.is_none() {
+        if seal.is_none() && refit {
             // A ring with a missing arc has a box cut short: fit the circle and look again.
             if let Some(rb) = refit_box(map, &b) {
                 let rf = measure(&rb);
@@ -193,7 +193,25 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         Candidate { bbox, features, seal }
     };
     let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
-    let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g)).collect();
+    let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g, true)).collect();
+    // A seal stamped on a form keeps stubs of the form's lines that are too
+    // short to be erased as lines; they widen its group's box. A rejected
+    // group is judged again on the box of its ink without thin strokes (as
+    // it is: a circle refitted to a trimmed box proved too lenient).
+    if color != SealColor::Black {
+        let trimmed: Vec<Candidate> = groups
+            .iter()
+            .filter(size_ok)
+            .zip(&out)
+            .filter(|(_, c)| c.seal.is_none())
+            .filter_map(|(g, _)| trim_box(&map, &g.bbox))
+            .map(|bbox| label::Component { bbox, area: 0 })
+            .filter(|t| size_ok(&t))
+            .map(|t| judge(&map, &t, false))
+            .filter(|c| c.seal.is_some())
+            .collect();
+        out.extend(trimmed);
+    }
     // Two seals stamped side by side within the grouping distance are one
     // wide group (too wide to be a seal): its halves are judged on their
     // own, and kept when both are round and one is a closed ring with
@@ -206,7 +224,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         let Some(halves) = split_pair(&map, &g.bbox) else { continue };
         let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
         if halves.iter().all(|h| size_ok(&h)) {
-            let judged = halves.map(|h| judge(&map, &h));
+            let judged = halves.map(|h| judge(&map, &h, true));
             let round = |c: &Candidate| c.seal.as_ref().is_some_and(|s| s.shape == SealShape::Round);
             if judged.iter().all(round) && judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35) {
                 out.extend(judged);
@@ -230,7 +248,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             let inter = iw * ih;
             inter * 10 > (a.w() * a.h() + b.w() * b.h() - inter) * 7
         };
-        out.extend(core_groups.iter().filter(size_ok).filter(|g| !plain.iter().any(|p| same(p, &g.bbox))).map(|g| judge(cm, g)));
+        out.extend(core_groups.iter().filter(size_ok).filter(|g| !plain.iter().any(|p| same(p, &g.bbox))).map(|g| judge(cm, g, true)));
     }
     // Overlapping verdicts (the inner ring of a company seal, the same seal
     // found with and without opening): the most confident one stays.
@@ -295,6 +313,18 @@ fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
         return None;
     }
     Some(label::Box { x0, y0, x1, y1 })
+}
+
+/// The box of a group's ink without its strokes thinner than 3 working
+/// pixels (a 3×3 opening), when that is a smaller box.
+fn trim_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
+    let (w, h) = (b.w(), b.h());
+    let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
+    let opened = mask::open(&crop, w, h);
+    let rows: Vec<usize> = (0..h).filter(|&y| opened[y * w..][..w].iter().any(|&v| v != 0)).collect();
+    let cols: Vec<usize> = (0..w).filter(|&x| (0..h).any(|y| opened[y * w + x] != 0)).collect();
+    let t = label::Box { x0: b.x0 + cols.first()?, y0: b.y0 + rows.first()?, x1: b.x0 + cols.last()? + 1, y1: b.y0 + rows.last()? + 1 };
+    (t != *b).then_some(t)
 }
 
 /// The boxes of the ink either side of the emptiest column in the middle
@@ -658,6 +688,28 @@ mod tests {
         assert_eq!(seals.len(), 2, "{seals:?}");
         assert!(seals[0].bbox.iou(&PxRect::new(300, 380, 441, 521)) > 0.7, "{:?}", seals[0].bbox);
         assert!(seals[1].bbox.iou(&PxRect::new(453, 380, 594, 521)) > 0.7, "{:?}", seals[1].bbox);
+    }
+
+    #[test]
+    fn seal_on_a_red_form_line_is_found_without_the_lines_stub() {
+        // A form's rule runs into the seal from a cell border 9 mm away;
+        // the border (a long line) is erased, the stub between it and the
+        // ring is too short to be a line and widens the seal's group.
+        let mut img = blank();
+        paint(&mut img, 400.0, 450.0, 90.0, VERMILION, &*round_seal(88.0, 8.0));
+        let red = Rgb([215, 70, 55]);
+        for x in 486..596 {
+            for y in 400..403 {
+                img.put_pixel(x, y, red);
+            }
+        }
+        for y in 150..750 {
+            for x in 596..599 {
+                img.put_pixel(x, y, red);
+            }
+        }
+        let s = one(detect_seals(&page(img, ColorMode::Color)));
+        assert!(s.bbox.iou(&PxRect::new(312, 362, 488, 538)) > 0.8, "{:?}", s.bbox);
     }
 
     #[test]
