@@ -311,9 +311,14 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
 
     // Gray: a big printed title glyph in the mid-gray band is a dense block
     // with a closed outline (0.64–0.68 inside); gray seals measure ≤ 0.58
-    // inside on the tuning corpora (colour seals up to 0.70, but colour
-    // titles are flat ink).
-    let inner_max = if color == SealColor::Gray { 0.60 } else { 0.70 };
+    // inside on the tuning corpora. Colour: a bank seal's dense name fills
+    // 0.70–0.75 of the inside; the colour negatives that dense (titles,
+    // solid logos, text stamps) are all too wide or too full overall.
+    let inner_max = match color {
+        SealColor::Gray => 0.60,
+        SealColor::Red => 0.80,
+        SealColor::Black => 0.70,
+    };
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
@@ -503,5 +508,29 @@ mod tests {
         assert_eq!(classify(&faded, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
         // The same ring half gone is not a seal.
         assert_eq!(classify(&Features { ring_cov: 0.44, ..faded }, SealColor::Red, false), None);
+    }
+
+    #[test]
+    fn a_colour_bank_seal_with_a_dense_name_passes_a_solid_disc_does_not() {
+        // Seed 23, p0075: an 11 mm bank seal, its name filling 0.70 inside.
+        let bank = Features {
+            w_mm: 11.35,
+            h_mm: 11.35,
+            aspect: 1.0,
+            fill: 0.47,
+            ring_cov: 1.0,
+            ring_fill: 0.44,
+            inner_fill: 0.72,
+            corner_fill: 0.0,
+            side_cov: [0.51, 0.49, 0.48, 0.51],
+            rect_inner_fill: 0.62,
+            texture: 0.13,
+            strength: 135.9,
+            inner_span: 0.58,
+            context: 0.05,
+            luma_texture: 0.16,
+        };
+        assert_eq!(classify(&bank, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
+        assert_eq!(classify(&Features { fill: 0.72, inner_fill: 0.84, ring_fill: 0.76, ..bank }, SealColor::Red, false), None);
     }
 }
