@@ -71,6 +71,7 @@ fn quantile(hist: &[u32; 256], n: usize, q: f32) -> u8 {
 
 /// Colour scans: redness `R − max(G,B)` of each block's mean colour. The
 /// threshold follows the paper: yellowed or pink paper raises it.
+#[inline(never)]
 pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     let f = block_factor(dpi);
     let (fw, fh) = (img.width() as usize, img.height() as usize);
@@ -129,6 +130,7 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
 /// extends the mask into weak red ink touching clear red ink (a faded
 /// seal's light side), never into the erased lines, and erases the lines'
 /// weak fringes that this brought back.
+#[inline(never)]
 pub fn clean_lines(m: &mut WorkMap, min_len: usize, max_thick: usize) {
     let before = (m.weak > 0).then(|| m.mask.clone());
     remove_thin_lines(&mut m.mask, m.w, m.h, min_len, max_thick);
@@ -180,6 +182,7 @@ fn hysteresis(m: &mut WorkMap, weak: u8) {
 /// Grayscale scans: the red ink became mid-gray. Blocks are min-pooled so
 /// thin black strokes stay black; the mask is the band between text black
 /// and paper white, minus the anti-aliased halo around black strokes.
+#[inline(never)]
 pub fn gray_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let f = block_factor(dpi);
     let (fw, fh) = (img.width() as usize, img.height() as usize);
@@ -248,6 +251,7 @@ fn mid_band(m: &mut WorkMap, hist: &[u32; 256]) {
 /// Bilevel scans: the fraction of black in each block; the mask is the
 /// blocks at least a third black, despeckled ([`despeckle`]), or on a
 /// dithered page at about 150 dpi the dot density ([`density_mask`]).
+#[inline(never)]
 pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
     let f = block_factor(dpi);
     let (fw, fh) = (img.width() as usize, img.height() as usize);
