@@ -249,7 +249,7 @@ pub struct CerReport {
     /// The same after suppression.
     pub junk_suppressed: usize,
     /// Per scan mode: (reference characters, errors as scanned, errors
-    /// suppressed). Bilevel pages have no suppression.
+    /// suppressed). On bilevel pages suppression clears the seal whole.
     pub by_mode: BTreeMap<String, (usize, usize, usize)>,
 }
 
