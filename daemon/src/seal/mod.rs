@@ -461,7 +461,6 @@ pub fn suppress_seal_ink(page: &PageImage, seals: &[Seal]) -> Option<PageImage> 
     Some(PageImage { pixels, mode: page.mode, dpi: page.dpi, dpi_from_file: page.dpi_from_file, original: Original::None })
 }
 
-/// A seal box grown by 4 % on each side (the bbox is measured at ~150 dpi).
 /// Bilevel pages: the seal's ink is as black as the text under it and
 /// cannot be told from it, so everything inside the seal's outline goes.
 /// As scanned, tesseract read the ring's arcs as brackets joined to the
@@ -509,6 +508,7 @@ fn erase_seal(img: &mut GrayImage, s: &Seal) {
     }
 }
 
+/// A seal box grown by 4 % on each side (the bbox is measured at ~150 dpi).
 fn grow(b: &PxRect, w: u32, h: u32) -> PxRect {
     let mx = b.width() / 25 + 2;
     let my = b.height() / 25 + 2;
