@@ -69,11 +69,12 @@ fn quantile(hist: &[u32; 256], n: usize, q: f32) -> u8 {
     255
 }
 
-/// Colour scans: redness `R − max(G,B)` of each block's mean colour. The
-/// threshold follows the paper: yellowed or pink paper raises it.
 // The map builders and `clean_lines` stay out of line: inlined into
 // `seal::work_map` the same code ran about 2 ms slower per page (perf on
 // `seal_eval --bench`; docs/BENCHMARKS.md).
+
+/// Colour scans: redness `R − max(G,B)` of each block's mean colour. The
+/// threshold follows the paper: yellowed or pink paper raises it.
 #[inline(never)]
 pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     let f = block_factor(dpi);

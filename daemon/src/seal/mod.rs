@@ -321,10 +321,25 @@ fn trim_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
     let (w, h) = (b.w(), b.h());
     let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
     let opened = mask::open(&crop, w, h);
-    let rows: Vec<usize> = (0..h).filter(|&y| opened[y * w..][..w].iter().any(|&v| v != 0)).collect();
-    let cols: Vec<usize> = (0..w).filter(|&x| (0..h).any(|y| opened[y * w + x] != 0)).collect();
-    let t = label::Box { x0: b.x0 + cols.first()?, y0: b.y0 + rows.first()?, x1: b.x0 + cols.last()? + 1, y1: b.y0 + rows.last()? + 1 };
+    let o = ink_box(&opened, w, &label::Box { x0: 0, y0: 0, x1: w, y1: h })?;
+    let t = label::Box { x0: b.x0 + o.x0, y0: b.y0 + o.y0, x1: b.x0 + o.x1, y1: b.y0 + o.y1 };
     (t != *b).then_some(t)
+}
+
+/// The box of the non-zero pixels of `mask` (rows of `stride`) inside `r`.
+fn ink_box(mask: &[u8], stride: usize, r: &label::Box) -> Option<label::Box> {
+    let mut ink: Option<label::Box> = None;
+    for y in r.y0..r.y1 {
+        let row = &mask[y * stride + r.x0..y * stride + r.x1];
+        let Some(first) = row.iter().position(|&v| v != 0) else { continue };
+        let last = row.iter().rposition(|&v| v != 0).unwrap_or(first);
+        let (x0, x1) = (r.x0 + first, r.x0 + last + 1);
+        ink = Some(match ink {
+            None => label::Box { x0, y0: y, x1, y1: y + 1 },
+            Some(b) => label::Box { x0: b.x0.min(x0), y0: b.y0, x1: b.x1.max(x1), y1: y + 1 },
+        });
+    }
+    ink
 }
 
 /// The boxes of the ink either side of the emptiest column in the middle
@@ -336,11 +351,7 @@ fn split_pair(map: &mask::WorkMap, b: &label::Box) -> Option<[label::Box; 2]> {
     }
     let ink = |x: usize| (b.y0..b.y1).filter(|&y| map.mask[y * map.w + x] != 0).count();
     let cut = (b.x0 + w * 2 / 5..b.x1 - w * 2 / 5).min_by_key(|&x| ink(x))?;
-    let side = |x0: usize, x1: usize| {
-        let rows: Vec<usize> = (b.y0..b.y1).filter(|&y| map.mask[y * map.w + x0..y * map.w + x1].iter().any(|&m| m != 0)).collect();
-        let cols: Vec<usize> = (x0..x1).filter(|&x| ink(x) > 0).collect();
-        Some(label::Box { x0: *cols.first()?, y0: *rows.first()?, x1: cols.last()? + 1, y1: rows.last()? + 1 })
-    };
+    let side = |x0: usize, x1: usize| ink_box(&map.mask, map.w, &label::Box { x0, y0: b.y0, x1, y1: b.y1 });
     Some([side(b.x0, cut)?, side(cut, b.x1)?])
 }
 
