@@ -246,7 +246,16 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // Bilevel: big title glyphs are as black as seals; seals are ≥ 8 mm.
     // Printed logos have heavy solid rings around a lighter inside; a
     // double-ring company seal is heavy throughout.
-    let logo_ring = f.ring_fill > 0.42 && f.ring_fill > f.inner_fill + 0.08;
+    // A square company seal's heavy frame crosses the ring band too; round
+    // logos have no corners, and every bilevel candidate with a closed
+    // square outline ≥ 18 mm on the tuning and retired corpora was a seal
+    // (text stamps with heavy frames measure 8–14 mm).
+    let big_frame = (0.78..=1.3).contains(&f.aspect)
+        && short >= 18.0
+        && f.corner_fill > 0.08
+        && f.side_cov.iter().all(|&s| s >= 0.5)
+        && f.side_cov.iter().sum::<f32>() >= 3.0;
+    let logo_ring = f.ring_fill > 0.42 && f.ring_fill > f.inner_fill + 0.08 && !big_frame;
     if bilevel && (long < 8.0 || f.inner_fill > 0.55 || f.ring_fill > 0.55 || logo_ring) {
         return None;
     }
@@ -319,10 +328,17 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         SealColor::Red => 0.80,
         SealColor::Black => 0.70,
     };
+    // Bilevel: thresholding or a dithered scan leaves a seal's name as
+    // scattered dots, yet across the whole inside; a circled page number's
+    // digit sits small in the middle (inner span < 0.42). Every bilevel
+    // candidate of the tuning and retired corpora with a closed ring and a
+    // near-empty inside spanning ≥ 0.45 was a seal.
+    let sparse_name = bilevel && f.ring_cov >= 0.85 && f.inner_span >= 0.45;
+    let inner_min = if sparse_name { 0.0 } else { 0.035 };
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
-        && (0.035..=inner_max).contains(&f.inner_fill);
+        && (inner_min..=inner_max).contains(&f.inner_fill);
     let square = sides_min >= 0.5
         && sides_mean >= 0.75
         && (0.78..=1.3).contains(&f.aspect)
@@ -336,7 +352,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     } else {
         return None;
     };
-    if bilevel && shape == SealShape::Round && f.inner_fill < 0.04 {
+    if bilevel && shape == SealShape::Round && f.inner_fill < 0.04 && !sparse_name {
         return None; // circled page numbers, rings around a small digit
     }
     // Confidence: how complete the outline is, how plausible the inside.
@@ -532,5 +548,60 @@ mod tests {
         };
         assert_eq!(classify(&bank, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
         assert_eq!(classify(&Features { inner_fill: 0.84, ..bank }, SealColor::Red, false), None);
+    }
+
+    #[test]
+    fn on_1_bit_pages_a_closed_ring_with_a_dotted_name_passes_a_small_mark_inside_does_not() {
+        // Seed 13, p0199: a 10 mm personal seal whose thin name strokes
+        // thresholding left as scattered dots (3 % of the inside) across
+        // most of it.
+        let dotted = Features {
+            w_mm: 10.33,
+            h_mm: 10.33,
+            aspect: 1.0,
+            fill: 0.164,
+            ring_cov: 1.0,
+            ring_fill: 0.306,
+            inner_fill: 0.033,
+            corner_fill: 0.0,
+            side_cov: [0.48, 0.51, 0.49, 0.51],
+            rect_inner_fill: 0.036,
+            texture: 0.20,
+            strength: 148.3,
+            inner_span: 0.61,
+            context: 0.0,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&dotted, SealColor::Black, false).map(|s| s.0), Some(SealShape::Round));
+        // The same ring around a small mark in the middle, or open, is not.
+        assert_eq!(classify(&Features { inner_span: 0.40, ..dotted }, SealColor::Black, false), None);
+        assert_eq!(classify(&Features { ring_cov: 0.81, ..dotted }, SealColor::Black, true), None);
+    }
+
+    #[test]
+    fn on_1_bit_pages_a_square_company_seal_with_a_heavy_frame_passes_a_framed_text_stamp_does_not() {
+        // Seed 19, p0194: a 31 mm 角印 whose frame makes the ring band as
+        // heavy as a printed ring logo's.
+        let kakuin = Features {
+            w_mm: 31.3,
+            h_mm: 31.2,
+            aspect: 0.99,
+            fill: 0.42,
+            ring_cov: 1.0,
+            ring_fill: 0.47,
+            inner_fill: 0.33,
+            corner_fill: 0.41,
+            side_cov: [0.95, 0.95, 0.95, 0.95],
+            rect_inner_fill: 0.33,
+            texture: 0.05,
+            strength: 253.2,
+            inner_span: 0.66,
+            context: 0.0,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&kakuin, SealColor::Black, false).map(|s| s.0), Some(SealShape::Square));
+        // Seed 7, p0197: a 14 mm framed text stamp measures the same way.
+        let stamp = Features { w_mm: 13.8, h_mm: 14.0, aspect: 1.01, ring_fill: 0.49, inner_fill: 0.38, corner_fill: 0.60, side_cov: [0.99, 0.95, 0.99, 0.68], context: 0.45, ..kakuin };
+        assert_eq!(classify(&stamp, SealColor::Black, false), None);
     }
 }
