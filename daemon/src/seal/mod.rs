@@ -117,6 +117,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let comps = label::components(&map.mask, map.w, map.h, min_area);
     let mut core_map: Option<mask::WorkMap> = None;
     let mut core_groups: Vec<label::Component> = Vec::new();
+    let mut joined: Vec<label::Component> = Vec::new();
     let groups = match color {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
         SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
@@ -125,6 +126,10 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         // the opened mask's components are candidates too.
         SealColor::Black => {
             let opened = mask::open(&map.mask, map.w, map.h);
+            // A ring broken where the impression was light is pieces that
+            // never touch: the groups of pieces within 0.6 mm (more than one
+            // component each) are candidates too, judged more strictly below.
+            joined = label::group(&comps, (0.6 * ppm).round() as usize);
             let mut all = comps;
             all.extend(label::components(&opened, map.w, map.h, min_area));
             // A closed ring stamped over text: fill it, keep the core far
@@ -231,6 +236,20 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
+    // Bilevel groups of pieces: text lines and a pen circle around them
+    // group too, as do the separate strokes of a bold title glyph. Kept
+    // only with little ink around (context < 0.6: the pen circles measured
+    // 0.83–1.05) and a name that is not solid (inside < 0.5: title glyphs
+    // 0.51–0.55).
+    // (A group of one piece is a component, judged above.)
+    let single = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
+    out.extend(joined.iter().filter(size_ok).filter(|g| !single(g)).map(|g| {
+        let mut c = judge(&map, g, true);
+        if c.features.context >= 0.6 || c.features.inner_fill >= 0.5 {
+            c.seal = None;
+        }
+        c
+    }));
     if let Some(cm) = &core_map {
         // A core whose disc is already a component of its own (nothing
         // attached) that was rejected for its heavy ring or solid inside (a
@@ -720,6 +739,23 @@ mod tests {
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.confidence < 0.9);
+    }
+
+    #[test]
+    fn bilevel_ring_broken_into_arcs_is_found() {
+        // A light impression: the ring prints as eight arcs 0.5 mm apart
+        // (6 px at 300 dpi) that never touch, around the name.
+        let mut img = blank();
+        let seal = round_seal(88.0, 8.0);
+        paint(&mut img, 450.0, 450.0, 90.0, [40, 40, 40], &*Box::new(move |x: f32, y: f32| {
+            let d = (x * x + y * y).sqrt();
+            let along = (y.atan2(x) + std::f32::consts::PI) * d; // arc length from the left
+            let gap = d > 75.0 && along.rem_euclid(2.0 * std::f32::consts::PI * d / 8.0) < 6.0;
+            if gap { 0.0 } else { seal(x, y) }
+        }));
+        let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
+        assert!(s.bbox.iou(&PxRect::new(362, 362, 538, 538)) > 0.8, "{:?}", s.bbox);
     }
 
     #[test]
