@@ -322,7 +322,9 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // with a closed outline (0.64–0.68 inside); gray seals measure ≤ 0.58
     // inside on the tuning corpora. Colour: a bank seal's dense name fills
     // 0.70–0.75 of the inside; the colour negatives that dense (titles,
-    // solid logos, text stamps) are all too wide or too full overall.
+    // solid logos, text stamps) are all too wide or too full overall. The
+    // same cap (at most 0.70) holds inside a square outline: gray square
+    // seals measure ≤ 0.59 there, the title glyphs and logos ≥ 0.60.
     let inner_max = match color {
         SealColor::Gray => 0.60,
         SealColor::Red => 0.80,
@@ -343,7 +345,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         && sides_mean >= 0.75
         && (0.78..=1.3).contains(&f.aspect)
         && f.corner_fill > 0.08
-        && (0.10..=0.70).contains(&f.rect_inner_fill);
+        && (0.10..=inner_max.min(0.70)).contains(&f.rect_inner_fill);
 
     let shape = if ellipse {
         if f.aspect <= 1.22 && f.aspect >= 0.82 { SealShape::Round } else { SealShape::Oval }
@@ -603,5 +605,31 @@ mod tests {
         // Seed 7, p0197: a 14 mm framed text stamp measures the same way.
         let stamp = Features { w_mm: 13.8, h_mm: 14.0, aspect: 1.01, ring_fill: 0.49, inner_fill: 0.38, corner_fill: 0.60, side_cov: [0.99, 0.95, 0.99, 0.68], context: 0.45, ..kakuin };
         assert_eq!(classify(&stamp, SealColor::Black, false), None);
+    }
+
+    #[test]
+    fn on_gray_pages_a_title_glyph_in_a_square_outline_is_not_a_seal() {
+        // Seed 2, p0003: a red title glyph, its strokes closing a square
+        // outline, 0.64 of the inside inked; gray square seals measure ≤ 0.59.
+        let glyph = Features {
+            w_mm: 9.5,
+            h_mm: 8.6,
+            aspect: 0.91,
+            fill: 0.59,
+            ring_cov: 0.97,
+            ring_fill: 0.56,
+            inner_fill: 0.67,
+            corner_fill: 0.39,
+            side_cov: [0.95, 0.52, 0.71, 0.92],
+            rect_inner_fill: 0.64,
+            texture: 0.066,
+            strength: 191.0,
+            inner_span: 0.66,
+            context: 0.0,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&glyph, SealColor::Gray, false), None);
+        let seal = Features { fill: 0.52, rect_inner_fill: 0.56, ..glyph };
+        assert_eq!(classify(&seal, SealColor::Gray, false).map(|s| s.0), Some(SealShape::Square));
     }
 }

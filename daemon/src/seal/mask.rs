@@ -546,6 +546,21 @@ pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
     b
 }
 
+/// Opening by a (2k+1)×(2k+1) square: strokes thinner than 2k+1 pixels
+/// disappear. Edges as in [`open`].
+pub fn open_k(src: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {
+    let (mut a, mut b) = (src.iter().map(|&v| (v != 0) as u8).collect::<Vec<u8>>(), vec![0u8; w * h]);
+    for _ in 0..k {
+        rows3(&a, &mut b, w, 1, |l, c, r| l & c & r);
+        columns3(&b, &mut a, w, 1, |u, c, d| u & c & d);
+    }
+    for _ in 0..k {
+        rows3(&a, &mut b, w, 0, |l, c, r| l | c | r);
+        columns3(&b, &mut a, w, 0, |u, c, d| u | c | d);
+    }
+    a
+}
+
 /// `dst[x] = op(src[x−1], src[x], src[x+1])` along each row, with `edge`
 /// beyond the row's ends. The interior is a plain zip, so it vectorises.
 fn rows3(src: &[u8], dst: &mut [u8], w: usize, edge: u8, op: impl Fn(u8, u8, u8) -> u8) {

@@ -202,18 +202,22 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // A seal stamped on a form keeps stubs of the form's lines that are too
     // short to be erased as lines; they widen its group's box. A rejected
     // group is judged again on the box of its ink without thin strokes (as
-    // it is: a circle refitted to a trimmed box proved too lenient).
+    // it is: a circle refitted to a trimmed box proved too lenient), then,
+    // for the thick rules of gray pages widened by the min-pooling, without
+    // strokes up to 5 working pixels.
     if color != SealColor::Black {
         let trimmed: Vec<Candidate> = groups
             .iter()
             .filter(size_ok)
             .zip(&out)
             .filter(|(_, c)| c.seal.is_none())
-            .filter_map(|(g, _)| trim_box(&map, &g.bbox))
-            .map(|bbox| label::Component { bbox, area: 0 })
-            .filter(|t| size_ok(&t))
-            .map(|t| judge(&map, &t, false))
-            .filter(|c| c.seal.is_some())
+            .filter_map(|(g, _)| {
+                (1..=2).find_map(|k| {
+                    let t = label::Component { bbox: trim_box(&map, &g.bbox, k)?, area: 0 };
+                    let c = size_ok(&&t).then(|| judge(&map, &t, false))?;
+                    c.seal.is_some().then_some(c)
+                })
+            })
             .collect();
         out.extend(trimmed);
     }
@@ -334,12 +338,12 @@ fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
     Some(label::Box { x0, y0, x1, y1 })
 }
 
-/// The box of a group's ink without its strokes thinner than 3 working
-/// pixels (a 3×3 opening), when that is a smaller box.
-fn trim_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
+/// The box of a group's ink without its strokes thinner than 2k+1 working
+/// pixels (a (2k+1)×(2k+1) opening), when that is a smaller box.
+fn trim_box(map: &mask::WorkMap, b: &label::Box, k: usize) -> Option<label::Box> {
     let (w, h) = (b.w(), b.h());
     let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
-    let opened = mask::open(&crop, w, h);
+    let opened = mask::open_k(&crop, w, h, k);
     let o = ink_box(&opened, w, &label::Box { x0: 0, y0: 0, x1: w, y1: h })?;
     let t = label::Box { x0: b.x0 + o.x0, y0: b.y0 + o.y0, x1: b.x0 + o.x1, y1: b.y0 + o.y1 };
     (t != *b).then_some(t)
@@ -812,6 +816,29 @@ mod tests {
         }
         let s = one(detect_seals(&page(img, ColorMode::Color)));
         assert!(s.bbox.iou(&PxRect::new(312, 362, 488, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn trimming_drops_a_rules_stub_as_thick_as_the_opening_allows() {
+        // Working map: a 6-pixel ring of radius 40 and, from its right edge,
+        // a 4-pixel-thick stub of a rule 30 pixels long.
+        let (w, h) = (140, 100);
+        let mut mask = vec![0u8; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = (x as f32 - 50.0, y as f32 - 50.0);
+                let d = (dx * dx + dy * dy).sqrt();
+                let stub = (88..120).contains(&x) && (30..34).contains(&y);
+                mask[y * w + x] = ((34.0..=40.0).contains(&d) || stub) as u8;
+            }
+        }
+        let map = mask::WorkMap { w, h, factor: 2, ppm: 5.9, value: vec![0; w * h], mask, weak: 0, density: 0.0 };
+        let group = label::Box { x0: 10, y0: 10, x1: 120, y1: 91 };
+        // A 3×3 opening keeps the stub; a 5×5 one removes it and keeps the
+        // ring (less a pixel or two at its extremes).
+        assert_eq!(trim_box(&map, &group, 1).map(|b| b.x1), Some(120));
+        let t = trim_box(&map, &group, 2).expect("a smaller box");
+        assert!(t.x1 <= 91 && t.x0 <= 13 && t.y0 <= 13 && t.y1 >= 88, "{t:?}");
     }
 
     #[test]
