@@ -120,7 +120,15 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let mut joined: Vec<label::Component> = Vec::new();
     let groups = match color {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
-        SealColor::Gray => label::group(&comps, (0.5 * ppm) as usize),
+        SealColor::Gray => {
+            // A faded gray seal falls apart into pieces further apart than
+            // the grouping distance: groups within 2.5 mm are candidates
+            // too, judged more strictly below. (In colour, where faded
+            // seals fall apart too, this found a seal or two per corpus and
+            // grouped several red marks into false seals.)
+            joined = label::group(&comps, (2.5 * ppm).round() as usize);
+            label::group(&comps, (0.5 * ppm) as usize)
+        }
         // Bilevel: text is the same ink; grouping would glue seals to it.
         // Thin text strokes touching a ring are cut off by an opening, so
         // the opened mask's components are candidates too.
@@ -240,11 +248,11 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
-    // Bilevel groups of pieces: text lines and a pen circle around them
-    // group too, as do the separate strokes of a bold title glyph. Kept
-    // only with little ink around (context < 0.6: the pen circles measured
-    // 0.83–1.05) and a name that is not solid (inside < 0.5: title glyphs
-    // 0.51–0.55).
+    // Groups of pieces at the wider distance: on bilevel pages text lines
+    // and a pen circle around them group too, as do the separate strokes of
+    // a bold title glyph. Kept only with little ink around (context < 0.6:
+    // the pen circles measured 0.83–1.05) and a name that is not solid
+    // (inside < 0.5: title glyphs 0.51–0.55).
     // (A group of one piece is a component, judged above.)
     let single = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
     out.extend(joined.iter().filter(size_ok).filter(|g| !single(g)).map(|g| {
@@ -816,6 +824,20 @@ mod tests {
         }
         let s = one(detect_seals(&page(img, ColorMode::Color)));
         assert!(s.bbox.iou(&PxRect::new(312, 362, 488, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn faded_gray_seal_in_four_pieces_is_found() {
+        // A light impression printed in quarters: 1.4 mm bands (16 px at
+        // 300 dpi) across the seal leave four pieces further apart than the
+        // gray grouping distance.
+        let mut img = blank();
+        text_lines(&mut img, 50, 50, 3, 17);
+        let seal = round_seal(88.0, 8.0);
+        paint(&mut img, 450.0, 550.0, 90.0, VERMILION, &*Box::new(move |x: f32, y: f32| if y.abs() < 8.0 || x.abs() < 8.0 { 0.0 } else { seal(x, y) }));
+        let s = one(detect_seals(&page(img, ColorMode::Gray)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Gray));
+        assert!(s.bbox.iou(&PxRect::new(362, 462, 538, 638)) > 0.8, "{:?}", s.bbox);
     }
 
     #[test]
