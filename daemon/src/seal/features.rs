@@ -312,7 +312,18 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // Something small in the middle of a ring: a page number, a printed 印
     // guide. A faded seal's name is partly gone too, but its ink is mottled.
     let span_min = if color != SealColor::Black && f.texture >= 0.10 { 0.30 } else { 0.42 };
-    if f.inner_span < span_min {
+    // Colour: a faded impression whose name did not print is an empty ring
+    // like a pen circle, but its ink is light (stroke strength < 80; pen
+    // circles and printed guide circles measured ≥ 95). Among all colour
+    // candidates of the tuning and retired corpora, every round ring ≥ 8.5
+    // mm that light and that empty was a seal.
+    let faded_empty = color == SealColor::Red
+        && (1.0..80.0).contains(&f.strength)
+        && short >= 8.5
+        && (0.78..=1.3).contains(&f.aspect)
+        && f.ring_cov >= 0.6
+        && f.inner_fill < 0.06;
+    if f.inner_span < span_min && !faded_empty {
         return None;
     }
     let sides_min = f.side_cov.iter().copied().fold(1.0f32, f32::min);
@@ -336,7 +347,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // candidate of the tuning and retired corpora with a closed ring and a
     // near-empty inside spanning ≥ 0.45 was a seal.
     let sparse_name = bilevel && f.ring_cov >= 0.85 && f.inner_span >= 0.45;
-    let inner_min = if sparse_name { 0.0 } else { 0.035 };
+    let inner_min = if sparse_name || faded_empty { 0.0 } else { 0.035 };
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
@@ -631,5 +642,32 @@ mod tests {
         assert_eq!(classify(&glyph, SealColor::Gray, false), None);
         let seal = Features { fill: 0.52, rect_inner_fill: 0.56, ..glyph };
         assert_eq!(classify(&seal, SealColor::Gray, false).map(|s| s.0), Some(SealShape::Square));
+    }
+
+    #[test]
+    fn a_faded_colour_ring_whose_name_did_not_print_passes_a_pen_circle_does_not() {
+        // Seed 11, p0093: a 10 mm personal seal, light and mottled, nothing
+        // of its name inked.
+        let faded = Features {
+            w_mm: 10.0,
+            h_mm: 10.3,
+            aspect: 1.03,
+            fill: 0.13,
+            ring_cov: 0.72,
+            ring_fill: 0.25,
+            inner_fill: 0.0,
+            corner_fill: 0.0,
+            side_cov: [0.3, 0.3, 0.3, 0.3],
+            rect_inner_fill: 0.0,
+            texture: 0.09,
+            strength: 60.0,
+            inner_span: 0.0,
+            context: 0.0,
+            luma_texture: 0.17,
+        };
+        assert_eq!(classify(&faded, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
+        // A pen circle's stroke is as mottled but strong; a printed 印 guide is smaller.
+        assert_eq!(classify(&Features { strength: 112.0, ..faded }, SealColor::Red, false), None);
+        assert_eq!(classify(&Features { w_mm: 7.0, h_mm: 7.2, ..faded }, SealColor::Red, false), None);
     }
 }
