@@ -234,7 +234,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // own, and kept when both are round and one is a closed ring with
     // little ink around it (circles side by side touch at a point; the
     // glyphs of a text stamp, split the same way, face each other along a
-    // whole side).
+    // whole side). Two seals stamped closer still each count the other as
+    // ink around: in colour, two closed rings (≥ 0.95 each) are kept too
+    // (on gray pages that split title glyphs).
     // (Bilevel components are not grouped: seals there are joined only
     // where their ink touches.)
     for g in groups.iter().filter(|_| color != SealColor::Black) {
@@ -243,7 +245,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         if halves.iter().all(|h| size_ok(&h)) {
             let judged = halves.map(|h| judge(&map, &h, true));
             let round = |c: &Candidate| c.seal.as_ref().is_some_and(|s| s.shape == SealShape::Round);
-            if judged.iter().all(round) && judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35) {
+            let apart = judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35);
+            let closed = color == SealColor::Red && judged.iter().all(|c| c.features.ring_cov >= 0.95);
+            if judged.iter().all(round) && (apart || closed) {
                 out.extend(judged);
             }
         }
@@ -802,6 +806,24 @@ mod tests {
         assert_eq!(seals.len(), 2, "{seals:?}");
         assert!(seals[0].bbox.iou(&PxRect::new(300, 380, 441, 521)) > 0.7, "{:?}", seals[0].bbox);
         assert!(seals[1].bbox.iou(&PxRect::new(453, 380, 594, 521)) > 0.7, "{:?}", seals[1].bbox);
+    }
+
+    #[test]
+    fn two_date_seals_stamped_touching_are_two_seals() {
+        // 12 mm seals whose rings overlap by a stroke, each with a date band
+        // across it: each counts the other as ink around it.
+        let mut img = blank();
+        let date_seal = || {
+            let seal = round_seal(70.0, 7.0);
+            Box::new(move |x: f32, y: f32| if (y.abs() - 18.0).abs() < 3.5 && x.abs() < 66.0 { 1.0 } else { seal(x, y) })
+        };
+        paint(&mut img, 380.0, 450.0, 72.0, VERMILION, &*date_seal());
+        paint(&mut img, 516.0, 462.0, 72.0, VERMILION, &*date_seal());
+        let mut seals = detect_seals(&page(img, ColorMode::Color));
+        seals.sort_by_key(|s| s.bbox.x0);
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        assert!(seals[0].bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", seals[0].bbox);
+        assert!(seals[1].bbox.iou(&PxRect::new(446, 392, 587, 533)) > 0.7, "{:?}", seals[1].bbox);
     }
 
     #[test]
