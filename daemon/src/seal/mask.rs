@@ -534,31 +534,28 @@ pub fn dilate(src: &[u8], w: usize, h: usize) -> Vec<u8> {
 }
 
 /// 3×3 opening of a 0/1 mask: strokes thinner than 3 pixels disappear.
-/// The erosion counts pixels outside the map as ink, the dilation as
-/// background. Separable, in two buffers.
 pub fn open(src: &[u8], w: usize, h: usize) -> Vec<u8> {
+    open_k(src, w, h, 1)
+}
+
+/// Opening by a (2k+1)×(2k+1) square (k ≥ 1): strokes thinner than 2k+1
+/// pixels disappear. The erosion counts pixels outside the map as ink, the
+/// dilation as background. Separable, in two buffers.
+pub fn open_k(src: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {
+    assert!(k >= 1, "an opening needs k ≥ 1");
     let (mut a, mut b) = (vec![0u8; w * h], vec![0u8; w * h]);
     let ink = |v: u8| (v != 0) as u8;
     rows3(src, &mut a, w, 1, |l, c, r| ink(l) & ink(c) & ink(r));
     columns3(&a, &mut b, w, 1, |u, c, d| u & c & d);
-    rows3(&b, &mut a, w, 0, |l, c, r| l | c | r);
-    columns3(&a, &mut b, w, 0, |u, c, d| u | c | d);
+    for _ in 1..k {
+        rows3(&b, &mut a, w, 1, |l, c, r| l & c & r);
+        columns3(&a, &mut b, w, 1, |u, c, d| u & c & d);
+    }
+    for _ in 0..k {
+        rows3(&b, &mut a, w, 0, |l, c, r| l | c | r);
+        columns3(&a, &mut b, w, 0, |u, c, d| u | c | d);
+    }
     b
-}
-
-/// Opening by a (2k+1)×(2k+1) square: strokes thinner than 2k+1 pixels
-/// disappear. Edges as in [`open`].
-pub fn open_k(src: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {
-    let (mut a, mut b) = (src.iter().map(|&v| (v != 0) as u8).collect::<Vec<u8>>(), vec![0u8; w * h]);
-    for _ in 0..k {
-        rows3(&a, &mut b, w, 1, |l, c, r| l & c & r);
-        columns3(&b, &mut a, w, 1, |u, c, d| u & c & d);
-    }
-    for _ in 0..k {
-        rows3(&a, &mut b, w, 0, |l, c, r| l | c | r);
-        columns3(&b, &mut a, w, 0, |u, c, d| u | c | d);
-    }
-    a
 }
 
 /// `dst[x] = op(src[x−1], src[x], src[x+1])` along each row, with `edge`

@@ -237,8 +237,8 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // whole side). Two seals stamped closer still each count the other as
     // ink around: in colour, two closed rings (≥ 0.95 each) are kept too
     // (on gray pages that split title glyphs).
-    // (Bilevel components are not grouped: seals there are joined only
-    // where their ink touches.)
+    // (Not on bilevel pages: their candidates are components and groups of
+    // pieces within 0.6 mm, and a split 1-bit text stamp became two seals.)
     for g in groups.iter().filter(|_| color != SealColor::Black) {
         let Some(halves) = split_pair(&map, &g.bbox) else { continue };
         let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
