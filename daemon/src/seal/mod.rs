@@ -700,6 +700,12 @@ mod tests {
         seals.into_iter().next().unwrap()
     }
 
+    /// Exactly two seals, left one first.
+    fn two(mut seals: Vec<Seal>) -> [Seal; 2] {
+        seals.sort_by_key(|s| s.bbox.x0);
+        seals.try_into().unwrap_or_else(|s: Vec<Seal>| panic!("two seals expected: {s:?}"))
+    }
+
     #[test]
     fn red_ring_is_a_round_red_seal() {
         let mut img = blank();
@@ -801,11 +807,9 @@ mod tests {
         let mut img = blank();
         paint(&mut img, 370.0, 450.0, 72.0, VERMILION, &*round_seal(70.0, 7.0));
         paint(&mut img, 523.0, 450.0, 72.0, [235, 150, 140], &*round_seal(70.0, 7.0));
-        let mut seals = detect_seals(&page(img, ColorMode::Color));
-        seals.sort_by_key(|s| s.bbox.x0);
-        assert_eq!(seals.len(), 2, "{seals:?}");
-        assert!(seals[0].bbox.iou(&PxRect::new(300, 380, 441, 521)) > 0.7, "{:?}", seals[0].bbox);
-        assert!(seals[1].bbox.iou(&PxRect::new(453, 380, 594, 521)) > 0.7, "{:?}", seals[1].bbox);
+        let [left, right] = two(detect_seals(&page(img, ColorMode::Color)));
+        assert!(left.bbox.iou(&PxRect::new(300, 380, 441, 521)) > 0.7, "{:?}", left.bbox);
+        assert!(right.bbox.iou(&PxRect::new(453, 380, 594, 521)) > 0.7, "{:?}", right.bbox);
     }
 
     #[test]
@@ -819,11 +823,9 @@ mod tests {
         };
         paint(&mut img, 380.0, 450.0, 72.0, VERMILION, &*date_seal());
         paint(&mut img, 516.0, 462.0, 72.0, VERMILION, &*date_seal());
-        let mut seals = detect_seals(&page(img, ColorMode::Color));
-        seals.sort_by_key(|s| s.bbox.x0);
-        assert_eq!(seals.len(), 2, "{seals:?}");
-        assert!(seals[0].bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", seals[0].bbox);
-        assert!(seals[1].bbox.iou(&PxRect::new(446, 392, 587, 533)) > 0.7, "{:?}", seals[1].bbox);
+        let [left, right] = two(detect_seals(&page(img, ColorMode::Color)));
+        assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
+        assert!(right.bbox.iou(&PxRect::new(446, 392, 587, 533)) > 0.7, "{:?}", right.bbox);
     }
 
     #[test]
