@@ -300,34 +300,50 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // measured: JPEG's colour blocks mottle printed red in redness, not in
     // luma (printed logos stay under 0.07 there, stamped seals start above
     // 0.11 on the tuning corpora).
-    if color == SealColor::Red && f.luma_texture >= 0.0 {
-        if f.luma_texture < 0.09 {
-            return None;
-        }
-    } else if (0.0..flat).contains(&f.texture) {
+    // Colour: a closed thin ring around a name across the inside is a seal
+    // however flat its ink. A seal stamped evenly on a lossless scan is as
+    // flat as print; printed ring logos have heavy rings (ring fill ≥ 0.43
+    // where their inside is not solid) and a dropout form's 印 guide circle
+    // holds one small glyph (inner span ≤ 0.43). Stamped seals that flat
+    // measured ring fill 0.24–0.36 and inner span ≥ 0.50 on the tuning and
+    // retired corpora.
+    let named_ring = color == SealColor::Red
+        && f.ring_cov >= 0.95
+        && f.ring_fill < 0.40
+        && f.inner_span >= 0.50;
+    let flat_ink = if color == SealColor::Red && f.luma_texture >= 0.0 {
+        f.luma_texture < 0.09
+    } else {
+        (0.0..flat).contains(&f.texture)
+    };
+    if flat_ink && !named_ring {
         return None;
     }
     // Too few stroke cores to measure texture, yet strong ink: thin printed
     // line art (a dropout form's 印 guide circle, a line-drawn logo). Thin
     // seal strokes are faded ones.
-    if color != SealColor::Black && f.texture < 0.0 && f.strength >= 100.0 {
+    if color != SealColor::Black && f.texture < 0.0 && f.strength >= 100.0 && !named_ring {
         return None;
     }
     // Something small in the middle of a ring: a page number, a printed 印
     // guide. A faded seal's name is partly gone too, but its ink is mottled.
     let span_min = if color != SealColor::Black && f.texture >= 0.10 { 0.30 } else { 0.42 };
-    // Colour: a faded impression whose name did not print is an empty ring
-    // like a pen circle, but its ink is light (stroke strength < 80; pen
-    // circles and printed guide circles measured ≥ 95). Among all colour
+    // Colour: light ink (stroke strength < 90) is a faded impression, whose
+    // name may be mostly gone; red pen circles and printed guide circles
+    // measured ≥ 95. Every colour candidate of the tuning and retired
+    // corpora that light and rejected only for a small inside was a seal.
+    let light = color == SealColor::Red && (1.0..90.0).contains(&f.strength);
+    // Colour: a faded impression whose name did not print at all is an
+    // empty ring like a pen circle, but light (< 80). Among all colour
     // candidates of the tuning and retired corpora, every round ring ≥ 8.5
     // mm that light and that empty was a seal.
-    let faded_empty = color == SealColor::Red
-        && (1.0..80.0).contains(&f.strength)
+    let faded_empty = light
+        && f.strength < 80.0
         && short >= 8.5
         && (0.78..=1.3).contains(&f.aspect)
         && f.ring_cov >= 0.6
         && f.inner_fill < 0.06;
-    if f.inner_span < span_min && !faded_empty {
+    if f.inner_span < span_min && !light {
         return None;
     }
     let sides_min = f.side_cov.iter().copied().fold(1.0f32, f32::min);
@@ -678,5 +694,61 @@ mod tests {
         // A pen circle's stroke is as mottled but strong; a printed 印 guide is smaller.
         assert_eq!(classify(&Features { strength: 112.0, ..faded }, SealColor::Red, false), None);
         assert_eq!(classify(&Features { w_mm: 7.0, h_mm: 7.2, ..faded }, SealColor::Red, false), None);
+    }
+    #[test]
+    fn a_colour_seal_stamped_flat_passes_when_its_ring_is_thin_a_heavy_ring_logo_does_not() {
+        // Seed 17, p0036: a 10 mm personal seal stamped evenly on a PNG
+        // scan, its luma as flat as print (0.057).
+        let seal = Features {
+            w_mm: 9.82,
+            h_mm: 9.99,
+            aspect: 1.02,
+            fill: 0.27,
+            ring_cov: 1.0,
+            ring_fill: 0.358,
+            inner_fill: 0.267,
+            corner_fill: 0.0,
+            side_cov: [0.55, 0.55, 0.56, 0.56],
+            rect_inner_fill: 0.215,
+            texture: 0.081,
+            strength: 118.6,
+            inner_span: 0.644,
+            context: 0.0,
+            luma_texture: 0.057,
+        };
+        assert_eq!(classify(&seal, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
+        // Seed 25, p0109: a printed ring logo, as flat, its ring far heavier.
+        let logo = Features { w_mm: 13.5, h_mm: 13.5, fill: 0.44, ring_fill: 0.609, inner_fill: 0.356, inner_span: 0.65, texture: 0.081, strength: 163.6, luma_texture: 0.024, ..seal };
+        assert_eq!(classify(&logo, SealColor::Red, false), None);
+        // A dropout form's 印 guide circle: thin, but one small glyph inside.
+        assert_eq!(classify(&Features { inner_span: 0.40, ..seal }, SealColor::Red, false), None);
+    }
+
+    #[test]
+    fn a_light_colour_seal_with_most_of_its_name_gone_passes_a_form_guide_circle_does_not() {
+        // Seed 17, p0113: a 12 mm personal seal, light (strength 64), what is
+        // left of its name spanning 0.29 of the box.
+        let faded = Features {
+            w_mm: 12.07,
+            h_mm: 11.81,
+            aspect: 0.98,
+            fill: 0.153,
+            ring_cov: 0.72,
+            ring_fill: 0.234,
+            inner_fill: 0.108,
+            corner_fill: 0.0,
+            side_cov: [0.13, 0.47, 0.29, 0.47],
+            rect_inner_fill: 0.092,
+            texture: 0.160,
+            strength: 63.5,
+            inner_span: 0.295,
+            context: 0.0,
+            luma_texture: 0.267,
+        };
+        assert_eq!(classify(&faded, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
+        // Seed 19, p0246: a dropout form's 印 guide circle, strong ink around
+        // one glyph (inner span 0.38).
+        let guide = Features { w_mm: 11.18, h_mm: 11.18, aspect: 1.0, fill: 0.21, ring_cov: 1.0, ring_fill: 0.269, inner_fill: 0.230, side_cov: [0.52, 0.48, 0.52, 0.48], rect_inner_fill: 0.178, texture: 0.065, strength: 121.0, inner_span: 0.379, luma_texture: 0.092, ..faded };
+        assert_eq!(classify(&guide, SealColor::Red, false), None);
     }
 }
