@@ -31,6 +31,9 @@ pub struct WorkMap {
     /// Colour: the weak-ink level for hysteresis ([`clean_lines`]); 0 for
     /// gray and bilevel maps.
     pub weak: u8,
+    /// Gray: the darkness above which ink is black (text, and a seal
+    /// stamped over dark print), left out of the mask; 255 elsewhere.
+    pub black: u8,
     /// Fraction of the page's pixels in the mask after [`clean_lines`]: the
     /// ink any box can expect around it (a dithered page's paper dots).
     pub density: f32,
@@ -46,6 +49,7 @@ impl WorkMap {
             value: vec![0; w * h],
             mask: vec![0; w * h],
             weak: 0,
+            black: 255,
             density: 0.0,
         }
     }
@@ -237,6 +241,7 @@ fn mid_band(m: &mut WorkMap, hist: &[u32; 256]) {
     // 4 → 4; 0.10–0.13 lose seals to text edges again).
     let lo_gray = black + 0.16 * span;
     let (dmin, dmax) = ((255.0 - hi_gray) as u8, (255.0 - lo_gray) as u8);
+    m.black = dmax;
     for i in 0..w * h {
         let d = m.value[i];
         m.mask[i] = (d >= dmin && d <= dmax) as u8;

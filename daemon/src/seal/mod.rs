@@ -252,6 +252,23 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
+    // Gray: a seal stamped on a dropout form's printed 印 circle is dark
+    // where the two inks overlap, so its ring goes with the black text,
+    // out of the mask, and what is left is rejected. A dark closed ring of
+    // a guide circle's size (≤ 12 mm; those measured 9.3–10.8) with a
+    // mid-gray name across its inside (≥ 0.09 of it) is that seal; the
+    // printed circle alone holds one small dark glyph, and black ring logos
+    // on the tuning and retired corpora (12–20 mm) held ≤ 0.07 mid-gray.
+    if color == SealColor::Gray {
+        out.extend(sealed_guides(&map, &size_ok).into_iter().map(|b| {
+            let mut c = judge(&map, &label::Component { bbox: b, area: 0 }, false);
+            if c.seal.is_none() {
+                let bbox = c.bbox;
+                c.seal = Some(Seal { bbox, shape: SealShape::Round, color, confidence: 0.7 });
+            }
+            c
+        }));
+    }
     // Groups of pieces at the wider distance: on bilevel pages text lines
     // and a pen circle around them group too, as do the separate strokes of
     // a bold title glyph. Kept only with little ink around (context < 0.6:
@@ -388,6 +405,34 @@ fn split_pair(map: &mask::WorkMap, b: &label::Box) -> Option<[label::Box; 2]> {
     let cut = (b.x0 + w * 2 / 5..b.x1 - w * 2 / 5).min_by_key(|&x| ink(x))?;
     let side = |x0: usize, x1: usize| ink_box(&map.mask, map.w, &label::Box { x0, y0: b.y0, x1, y1: b.y1 });
     Some([side(b.x0, cut)?, side(cut, b.x1)?])
+}
+
+/// Gray pages: the boxes of round dark rings up to 12 mm, closed or cut by
+/// a rule (refitted), whose inside holds mid-gray ink across it (see the
+/// caller).
+fn sealed_guides(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bool) -> Vec<label::Box> {
+    let mut dark = mask::WorkMap { mask: map.value.iter().map(|&v| (v > map.black) as u8).collect(), ..map.clone() };
+    mask::clean_lines(&mut dark, (12.0 * map.ppm) as usize, ((0.6 * map.ppm).round() as usize).max(2));
+    let min_area = ((0.25 * map.ppm * map.ppm) as usize).max(4);
+    let mut out = Vec::new();
+    for c in label::components(&dark.mask, map.w, map.h, min_area).iter().filter(size_ok) {
+        let mut b = c.bbox;
+        let mut fd = features::measure(&dark, &b);
+        if !(0.85..=1.18).contains(&fd.aspect) {
+            // The printed circle touching a rule loses an arc with it.
+            let Some(rb) = refit_box(&dark, &b) else { continue };
+            b = rb;
+            fd = features::measure(&dark, &b);
+        }
+        if !(0.85..=1.18).contains(&fd.aspect) || fd.ring_cov < 0.80 || fd.corner_fill > 0.10 || fd.inner_fill > 0.35 {
+            continue;
+        }
+        let fg = features::measure(map, &b);
+        if fd.w_mm.max(fd.h_mm) <= 12.0 && fg.inner_span >= 0.5 && fg.inner_fill >= 0.09 {
+            out.push(b);
+        }
+    }
+    out
 }
 
 fn contains(outer: &PxRect, inner: &PxRect) -> bool {
@@ -865,6 +910,35 @@ mod tests {
     }
 
     #[test]
+    fn gray_seal_stamped_on_a_printed_guide_circle_is_found_the_circle_alone_is_not() {
+        // A dropout form's 印 guide circle, 10 mm, printed in a red that
+        // turns dark on a gray scan, with a small 印 in the middle.
+        let guide = |img: &mut RgbImage| {
+            for y in 390..510u32 {
+                for x in 390..510u32 {
+                    let (dx, dy) = (x as f32 - 450.0, y as f32 - 450.0);
+                    let d = (dx * dx + dy * dy).sqrt();
+                    let mark = dx.abs() < 10.0 && dy.abs() < 10.0 && (dx.abs() > 7.0 || dy.abs() > 7.0 || dy.abs() < 1.5);
+                    if (53.0..=59.0).contains(&d) || mark {
+                        img.put_pixel(x, y, Rgb([110, 25, 25]));
+                    }
+                }
+            }
+        };
+        let mut img = blank();
+        text_lines(&mut img, 50, 50, 3, 17);
+        guide(&mut img);
+        let form = img.clone();
+        // A seal stamped on it: its ring over the printed one (dark where
+        // they overlap), its name in mid-gray across the inside.
+        paint(&mut img, 450.0, 450.0, 60.0, VERMILION, &*round_seal(58.0, 4.0));
+        let s = one(detect_seals(&page(img, ColorMode::Gray)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Gray));
+        assert!(s.bbox.iou(&PxRect::new(391, 391, 509, 509)) > 0.7, "{:?}", s.bbox);
+        assert!(detect_seals(&page(form, ColorMode::Gray)).is_empty());
+    }
+
+    #[test]
     fn trimming_drops_a_rules_stub_as_thick_as_the_opening_allows() {
         // Working map: a 6-pixel ring of radius 40 and, from its right edge,
         // a 4-pixel-thick stub of a rule 30 pixels long.
@@ -878,7 +952,7 @@ mod tests {
                 mask[y * w + x] = ((34.0..=40.0).contains(&d) || stub) as u8;
             }
         }
-        let map = mask::WorkMap { w, h, factor: 2, ppm: 5.9, value: vec![0; w * h], mask, weak: 0, density: 0.0 };
+        let map = mask::WorkMap { w, h, factor: 2, ppm: 5.9, value: vec![0; w * h], mask, weak: 0, black: 255, density: 0.0 };
         let group = label::Box { x0: 10, y0: 10, x1: 120, y1: 91 };
         // A 3×3 opening keeps the stub; a 5×5 one removes it and keeps the
         // ring (less a pixel or two at its extremes).
