@@ -378,6 +378,19 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         && f.corner_fill > 0.08
         && (0.10..=inner_max.min(0.70)).contains(&f.rect_inner_fill);
 
+    // Colour and gray: the row of glyphs of a faded text stamp (or the arc
+    // of a pen circle) refits to a circle through its ends, whose box has
+    // no ink along its top and bottom and ink down one side only. Faded
+    // date seals refitted without their top and bottom arcs keep ink down
+    // both sides (≥ 0.46 on the tuning and retired corpora; the stamps and
+    // circles measured < 0.40 on one).
+    let banded = !bilevel
+        && (0.95..=1.05).contains(&f.aspect)
+        && f.side_cov[0].max(f.side_cov[1]) < 0.15
+        && f.side_cov[2].min(f.side_cov[3]) < 0.40;
+    if ellipse && banded {
+        return None;
+    }
     let shape = if ellipse {
         if f.aspect <= 1.22 && f.aspect >= 0.82 { SealShape::Round } else { SealShape::Oval }
     } else if square {
@@ -750,5 +763,32 @@ mod tests {
         // one glyph (inner span 0.38).
         let guide = Features { w_mm: 11.18, h_mm: 11.18, aspect: 1.0, fill: 0.21, ring_cov: 1.0, ring_fill: 0.269, inner_fill: 0.230, side_cov: [0.52, 0.48, 0.52, 0.48], rect_inner_fill: 0.178, texture: 0.065, strength: 121.0, inner_span: 0.379, luma_texture: 0.092, ..faded };
         assert_eq!(classify(&guide, SealColor::Red, false), None);
+    }
+    #[test]
+    fn a_faded_date_seal_refitted_without_its_top_and_bottom_passes_a_text_stamps_row_does_not() {
+        // Seed 17, p0245: a 24 mm date seal, light, its top and bottom arcs
+        // gone; the refitted circle's box has ink down both sides.
+        let date = Features {
+            w_mm: 24.2,
+            h_mm: 24.4,
+            aspect: 1.007,
+            fill: 0.228,
+            ring_cov: 0.75,
+            ring_fill: 0.26,
+            inner_fill: 0.235,
+            corner_fill: 0.0,
+            side_cov: [0.0, 0.0, 0.549, 0.688],
+            rect_inner_fill: 0.233,
+            texture: 0.176,
+            strength: 60.0,
+            inner_span: 0.664,
+            context: 0.0,
+            luma_texture: 0.257,
+        };
+        assert_eq!(classify(&date, SealColor::Red, true).map(|s| s.0), Some(SealShape::Round));
+        // Seed 17, p0102: a faded text stamp's row of glyphs refitted the
+        // same way, ink down one side only.
+        let stamp = Features { w_mm: 23.2, h_mm: 23.4, aspect: 1.005, fill: 0.221, ring_cov: 0.625, ring_fill: 0.160, inner_fill: 0.357, side_cov: [0.0, 0.0, 0.533, 0.239], rect_inner_fill: 0.315, texture: 0.224, strength: 57.5, inner_span: 0.634, luma_texture: 0.382, ..date };
+        assert_eq!(classify(&stamp, SealColor::Red, true), None);
     }
 }
