@@ -300,8 +300,12 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // (texture ≥ 0.09; pen circles measured 0.07 or had no stroke cores).
     let ring_min = if color == SealColor::Gray && f.texture < 0.09 { ring_min.max(0.75) } else { ring_min };
     // Printed ink is flat; stamp-pad ink is mottled.
+    // Gray: a printed ring logo in the mid-gray band has a heavy ring of
+    // even ink (texture 0.055 on seed 31); gray seals with rings that heavy
+    // (≥ 0.45) measured ≥ 0.073 on the tuning and retired corpora.
     let flat = match color {
         SealColor::Red => 0.08,
+        SealColor::Gray if f.ring_fill >= 0.45 => 0.065,
         SealColor::Gray => 0.05,
         SealColor::Black => 0.0,
     };
@@ -840,5 +844,32 @@ mod tests {
         // ring with less around it is judged as before.
         assert!(classify(&Features { ring_cov: 1.0, ..pen }, SealColor::Black, true).is_some());
         assert!(classify(&Features { context: 0.3, ..pen }, SealColor::Black, true).is_some());
+    }
+    #[test]
+    fn on_gray_pages_a_heavy_ring_of_even_ink_is_a_printed_logo() {
+        // Seed 31, p0215: a 17 mm printed ring logo in the mid-gray band,
+        // its ring heavy (0.53) and its ink even (texture 0.055).
+        let logo = Features {
+            w_mm: 16.6,
+            h_mm: 16.6,
+            aspect: 1.0,
+            fill: 0.38,
+            ring_cov: 1.0,
+            ring_fill: 0.529,
+            inner_fill: 0.302,
+            corner_fill: 0.0,
+            side_cov: [0.50, 0.50, 0.50, 0.50],
+            rect_inner_fill: 0.273,
+            texture: 0.055,
+            strength: 149.2,
+            inner_span: 0.656,
+            context: 0.0,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&logo, SealColor::Gray, false), None);
+        // A gray seal's ring as heavy is mottled (≥ 0.073); a lighter ring
+        // keeps the usual flat line (0.05).
+        assert!(classify(&Features { texture: 0.08, ..logo }, SealColor::Gray, false).is_some());
+        assert!(classify(&Features { ring_fill: 0.40, ..logo }, SealColor::Gray, false).is_some());
     }
 }

@@ -246,7 +246,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             let judged = halves.map(|h| judge(&map, &h, true));
             let round = |c: &Candidate| c.seal.as_ref().is_some_and(|s| s.shape == SealShape::Round);
             let apart = judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35);
-            let closed = color == SealColor::Red && judged.iter().all(|c| c.features.ring_cov >= 0.95);
+            let closed = color == SealColor::Red && judged.iter().all(|c| c.features.ring_cov >= 0.95 && c.features.inner_fill < 0.6);
             if judged.iter().all(round) && (apart || closed) {
                 out.extend(judged);
             }
