@@ -411,7 +411,10 @@ fn split_pair(map: &mask::WorkMap, b: &label::Box) -> Option<[label::Box; 2]> {
 /// a rule (refitted), whose inside holds mid-gray ink across it (see the
 /// caller).
 fn sealed_guides(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bool) -> Vec<label::Box> {
-    let mut dark = mask::WorkMap { mask: map.value.iter().map(|&v| (v > map.black) as u8).collect(), ..map.clone() };
+    let mut dark = map.clone();
+    for (d, &v) in dark.mask.iter_mut().zip(&map.value) {
+        *d = (v > map.black) as u8;
+    }
     mask::clean_lines(&mut dark, (12.0 * map.ppm) as usize, ((0.6 * map.ppm).round() as usize).max(2));
     let min_area = ((0.25 * map.ppm * map.ppm) as usize).max(4);
     let mut out = Vec::new();
