@@ -260,14 +260,16 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // printed circle alone holds one small dark glyph, and black ring logos
     // on the tuning and retired corpora (12–20 mm) held ≤ 0.07 mid-gray.
     if color == SealColor::Gray {
-        out.extend(sealed_guides(&map, &size_ok).into_iter().map(|b| {
+        for b in guide_circles(&map, &size_ok) {
             let mut c = judge(&map, &label::Component { bbox: b, area: 0 }, false);
-            if c.seal.is_none() {
-                let bbox = c.bbox;
-                c.seal = Some(Seal { bbox, shape: SealShape::Round, color, confidence: 0.7 });
+            if c.features.inner_span >= 0.5 && c.features.inner_fill >= 0.09 {
+                if c.seal.is_none() {
+                    let bbox = c.bbox;
+                    c.seal = Some(Seal { bbox, shape: SealShape::Round, color, confidence: 0.7 });
+                }
+                out.push(c);
             }
-            c
-        }));
+        }
     }
     // Groups of pieces at the wider distance: on bilevel pages text lines
     // and a pen circle around them group too, as do the separate strokes of
@@ -408,9 +410,9 @@ fn split_pair(map: &mask::WorkMap, b: &label::Box) -> Option<[label::Box; 2]> {
 }
 
 /// Gray pages: the boxes of round dark rings up to 12 mm, closed or cut by
-/// a rule (refitted), whose inside holds mid-gray ink across it (see the
-/// caller).
-fn sealed_guides(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bool) -> Vec<label::Box> {
+/// a rule (refitted), with little dark ink inside: printed 印 guide
+/// circles (see the caller).
+fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bool) -> Vec<label::Box> {
     let mut dark = map.clone();
     for (d, &v) in dark.mask.iter_mut().zip(&map.value) {
         *d = (v > map.black) as u8;
@@ -430,8 +432,7 @@ fn sealed_guides(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
         if !(0.85..=1.18).contains(&fd.aspect) || fd.ring_cov < 0.80 || fd.corner_fill > 0.10 || fd.inner_fill > 0.35 {
             continue;
         }
-        let fg = features::measure(map, &b);
-        if fd.w_mm.max(fd.h_mm) <= 12.0 && fg.inner_span >= 0.5 && fg.inner_fill >= 0.09 {
+        if fd.w_mm.max(fd.h_mm) <= 12.0 {
             out.push(b);
         }
     }
