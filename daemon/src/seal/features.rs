@@ -263,7 +263,12 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // ≥ 0.37).
     let ring_around_mark = f.ring_cov >= 0.95
         && ((f.ring_fill >= 0.30 && f.inner_span < 0.50) || (f.ring_fill >= 0.35 && f.inner_span < 0.52));
-    if bilevel && (long < 8.0 || f.inner_fill > 0.55 || f.ring_fill > 0.55 || logo_ring || ring_around_mark) {
+    // A dense name (inside 0.55–0.65) in a closed thin ring is a seal; a
+    // bold title glyph as full inside has a heavy outline (ring fill ≥ 0.48,
+    // overall fill ≥ 0.47), and the dense text stamps' outlines were open
+    // (≤ 0.91). The seals there measured ring fill 0.22–0.36, fill ≤ 0.40.
+    let dense_name = f.ring_cov >= 0.95 && f.ring_fill < 0.42 && f.fill < 0.45 && f.inner_fill <= 0.65;
+    if bilevel && (long < 8.0 || (f.inner_fill > 0.55 && !dense_name) || f.ring_fill > 0.55 || logo_ring || ring_around_mark) {
         return None;
     }
     if short < 6.0 || long > 45.0 || f.w_mm > 42.0 {
@@ -361,7 +366,13 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         && (0.78..=1.3).contains(&f.aspect)
         && f.ring_cov >= 0.6
         && f.inner_fill < 0.06;
-    if f.inner_span < span_min && !light {
+    // Bilevel: a closed thin ring with nothing inside is a seal whose name
+    // did not print (thresholded away); a circled page number holds its
+    // digit (inside ≥ 0.05), a printed ring logo's ring is heavy (≥ 0.62).
+    // Every bilevel candidate of the tuning and retired corpora that closed
+    // and that empty (< 0.03) with a ring under 0.42 was a seal.
+    let empty_ring = bilevel && f.ring_cov >= 0.99 && f.inner_fill < 0.03 && f.ring_fill < 0.42 && f.corner_fill <= 0.05;
+    if f.inner_span < span_min && !light && !empty_ring {
         return None;
     }
     let sides_min = f.side_cov.iter().copied().fold(1.0f32, f32::min);
@@ -385,7 +396,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // candidate of the tuning and retired corpora with a closed ring and a
     // near-empty inside spanning ≥ 0.45 was a seal.
     let sparse_name = bilevel && f.ring_cov >= 0.85 && f.inner_span >= 0.45;
-    let inner_min = if sparse_name || faded_empty { 0.0 } else { 0.035 };
+    let inner_min = if sparse_name || faded_empty || empty_ring { 0.0 } else { 0.035 };
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
@@ -422,7 +433,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     } else {
         return None;
     };
-    if bilevel && shape == SealShape::Round && f.inner_fill < 0.04 && !sparse_name {
+    if bilevel && shape == SealShape::Round && f.inner_fill < 0.04 && !sparse_name && !empty_ring {
         return None; // circled page numbers, rings around a small digit
     }
     // Confidence: how complete the outline is, how plausible the inside.
@@ -878,6 +889,60 @@ mod tests {
         assert!(classify(&Features { side_cov: [0.10, 0.12, 0.735, 0.353], ..stamp }, SealColor::Black, true).is_some());
         // The same box turned on its side.
         assert_eq!(classify(&Features { side_cov: [0.735, 0.353, 0.0, 0.04], ..stamp }, SealColor::Black, true), None);
+    }
+    #[test]
+    fn on_1_bit_pages_an_empty_closed_ring_is_a_seal_a_circled_page_number_is_not() {
+        // Seed 11, p0137: a 13 mm seal whose name thresholded away.
+        let empty = Features {
+            w_mm: 13.2,
+            h_mm: 13.2,
+            aspect: 1.0,
+            fill: 0.102,
+            ring_cov: 1.0,
+            ring_fill: 0.205,
+            inner_fill: 0.0,
+            corner_fill: 0.0,
+            side_cov: [0.436, 0.526, 0.474, 0.513],
+            rect_inner_fill: 0.0,
+            texture: 0.0,
+            strength: 255.0,
+            inner_span: 0.0,
+            context: 0.021,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&empty, SealColor::Black, false).map(|s| s.0), Some(SealShape::Round));
+        // Seed 11, p0116: a circled page number holds its digit.
+        let page_no = Features { w_mm: 9.0, h_mm: 9.0, fill: 0.150, ring_fill: 0.252, inner_fill: 0.073, side_cov: [0.49, 0.47, 0.49, 0.47], rect_inner_fill: 0.058, texture: -1.0, inner_span: 0.358, context: 0.0, ..empty };
+        assert_eq!(classify(&page_no, SealColor::Black, false), None);
+        // A heavy ring around nothing is a printed logo.
+        assert_eq!(classify(&Features { ring_fill: 0.65, fill: 0.33, ..empty }, SealColor::Black, false), None);
+    }
+    #[test]
+    fn on_1_bit_pages_a_dense_name_in_a_thin_ring_passes_a_bold_title_glyph_does_not() {
+        // Seed 33, p0035: a 12 mm seal whose name fills 0.60 of the inside.
+        let dense = Features {
+            w_mm: 12.4,
+            h_mm: 12.4,
+            aspect: 1.0,
+            fill: 0.398,
+            ring_cov: 1.0,
+            ring_fill: 0.364,
+            inner_fill: 0.601,
+            corner_fill: 0.0,
+            side_cov: [0.534, 0.534, 0.521, 0.534],
+            rect_inner_fill: 0.535,
+            texture: 0.047,
+            strength: 253.8,
+            inner_span: 0.575,
+            context: 0.0,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&dense, SealColor::Black, false).map(|s| s.0), Some(SealShape::Round));
+        // Seed 17, p0045: a bold 10 mm title glyph, its outline heavy.
+        let glyph = Features { w_mm: 9.65, h_mm: 9.65, fill: 0.528, ring_cov: 0.969, ring_fill: 0.536, inner_fill: 0.598, corner_fill: 0.075, side_cov: [0.63, 0.49, 0.49, 0.39], rect_inner_fill: 0.603, texture: 0.0, inner_span: 0.649, context: 0.230, ..dense };
+        assert_eq!(classify(&glyph, SealColor::Black, false), None);
+        // Denser still is solid, whatever the ring.
+        assert_eq!(classify(&Features { inner_fill: 0.70, ..dense }, SealColor::Black, false), None);
     }
     #[test]
     fn on_gray_pages_a_heavy_ring_of_even_ink_is_a_printed_logo() {
