@@ -271,6 +271,40 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
+    // Bilevel: a seal joined to a text line, a signature or the seal
+    // beside it is one group too wide or too tall to be a seal. The circles
+    // most on ink in such a rejected group (≥ 0.7 of their points; see
+    // `joined_rings`) are judged on their own boxes. Only a round verdict
+    // with a thin ring counts: inside a framed text stamp a circle's box
+    // reads as a square glyph frame, and a printed ring logo joined to its
+    // wordmark has a heavy ring (0.52; the seals found this way on the
+    // tuning and retired corpora measured 0.23–0.38), or the circle runs
+    // inside that ring, with ink along all four sides of its box (0.83;
+    // the seals ≤ 0.61 on one side at least).
+    if color == SealColor::Black {
+        let mut wide: Vec<label::Box> = groups
+            .iter()
+            .chain(&joined)
+            .filter(size_ok)
+            .filter(|g| !(0.78..=2.3).contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
+            .map(|g| g.bbox)
+            .collect();
+        wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
+        wide.dedup();
+        for b in wide {
+            for rb in joined_rings(&map, &b, 0.7) {
+                let mut c = judge(&map, &label::Component { bbox: rb, area: 0 }, false);
+                let f = &c.features;
+                if c.seal.as_ref().is_some_and(|s| !matches!(s.shape, SealShape::Round | SealShape::Oval))
+                    || f.ring_fill >= 0.45
+                    || f.side_cov.iter().all(|&s| s >= 0.7)
+                {
+                    c.seal = None;
+                }
+                out.push(c);
+            }
+        }
+    }
     // Groups of pieces at the wider distance: on bilevel pages text lines
     // and a pen circle around them group too, as do the separate strokes of
     // a bold title glyph. Kept only with little ink around (context < 0.6:
@@ -437,6 +471,122 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
         }
     }
     out
+}
+
+/// Bilevel: the rings of seals joined to what they were stamped over (a
+/// text line, a signature, the seal beside it) inside a group too wide or
+/// too tall to be a seal. The seal is what makes the group that high (or
+/// wide): circles, and upright ovals 1.5 and 1.8 times as tall as wide,
+/// whose short-side radius is 0.38–0.52 of the group's, are scored by the
+/// fraction of points along them on ink (within a pixel). Strokes crossing
+/// a ring cover little of it; a ring covers most. Returns the boxes of the
+/// best ring and of the best one clear of it, each at least `min_score` on
+/// ink.
+fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<label::Box> {
+    let (w, h) = (b.w(), b.h());
+    let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
+    let mut ink = mask::dilate(&crop, w, h);
+    let short = w.min(h) as f32;
+    let r_min = (0.38 * short).round().max(3.5 * map.ppm) as usize;
+    let r_max = (0.52 * short).round() as usize;
+    // (rx, ry) for a radius across the group's short side and a shape.
+    let radii = |r: usize, k: f32| if w >= h { ((r as f32 / k).round() as usize, r) } else { (r, (r as f32 * k).round() as usize) };
+    let mut out = Vec::new();
+    while out.len() < 2 {
+        let mut best = Ring::default();
+        for k in [1.0, 1.5, 1.8] {
+            for r in (r_min..=r_max).step_by(2) {
+                best.search(&ink, w, h, radii(r, k), min_score, 2, None);
+            }
+        }
+        if best.score < min_score {
+            break;
+        }
+        let (cx, cy, (rx, ry)) = (best.cx, best.cy, best.radii);
+        // Refined around the best, every centre and radius.
+        for drx in -1..=1isize {
+            for dry in -1..=1isize {
+                let r = ((rx as isize + drx).max(1) as usize, (ry as isize + dry).max(1) as usize);
+                best.search(&ink, w, h, r, min_score, 1, Some((cx, cy)));
+            }
+        }
+        let (cx, cy, (rx, ry)) = (best.cx, best.cy, best.radii);
+        let (x0, y0) = ((b.x0 as isize + cx - rx as isize).max(0) as usize, (b.y0 as isize + cy - ry as isize).max(0) as usize);
+        out.push(label::Box { x0, y0, x1: (x0 + 2 * rx + 1).min(map.w), y1: (y0 + 2 * ry + 1).min(map.h) });
+        // The next ring must not reuse this one.
+        let (ex, ey) = ((rx + 1) as f32, (ry + 1) as f32);
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = ((x as isize - cx) as f32 / ex, (y as isize - cy) as f32 / ey);
+                if dx * dx + dy * dy <= 1.0 {
+                    ink[y * w + x] = 0;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The best ring found so far by [`joined_rings`]: score, centre, radii.
+#[derive(Default)]
+struct Ring {
+    score: f32,
+    cx: isize,
+    cy: isize,
+    radii: (usize, usize),
+}
+
+impl Ring {
+    /// Scores the rings of radii `(rx, ry)` centred every `step` pixels
+    /// inside the w×h mask `ink` (or within a pixel of `near`), keeping the
+    /// best. A ring is dropped as soon as it misses more points than the
+    /// best so far (or `floor`) allows.
+    #[allow(clippy::too_many_arguments)]
+    fn search(&mut self, ink: &[u8], w: usize, h: usize, (rx, ry): (usize, usize), floor: f32, step: usize, near: Option<(isize, isize)>) {
+        if 2 * rx + 1 > w + 2 || 2 * ry + 1 > h + 2 {
+            return;
+        }
+        let n = ((std::f32::consts::TAU * rx.max(ry) as f32).round() as usize).max(48);
+        let mut pts: Vec<isize> = Vec::with_capacity(n);
+        let mut prev = None;
+        for i in 0..n {
+            let t = std::f32::consts::TAU * i as f32 / n as f32;
+            let p = ((rx as f32 * t.cos()).round() as isize, (ry as f32 * t.sin()).round() as isize);
+            if prev != Some(p) {
+                pts.push(p.1 * w as isize + p.0);
+                prev = Some(p);
+            }
+        }
+        let (xs, ys) = match near {
+            Some((cx, cy)) => ((cx - 1, cx + 1), (cy - 1, cy + 1)),
+            None => ((rx as isize - 1, w as isize - rx as isize), (ry as isize - 1, h as isize - ry as isize)),
+        };
+        // Centres whose ring lies inside the mask (a pixel over at most is
+        // clamped off by skipping the ring).
+        let (x_lo, x_hi) = (xs.0.max(rx as isize), xs.1.min(w as isize - 1 - rx as isize));
+        let (y_lo, y_hi) = (ys.0.max(ry as isize), ys.1.min(h as isize - 1 - ry as isize));
+        for cy in (y_lo..=y_hi).step_by(step) {
+            for cx in (x_lo..=x_hi).step_by(step) {
+                let allowed = ((1.0 - self.score.max(floor)) * pts.len() as f32) as usize;
+                let c = cy * w as isize + cx;
+                let mut missed = 0;
+                for &p in &pts {
+                    if ink[(c + p) as usize] == 0 {
+                        missed += 1;
+                        if missed > allowed {
+                            break;
+                        }
+                    }
+                }
+                if missed <= allowed {
+                    let score = 1.0 - missed as f32 / pts.len() as f32;
+                    if score > self.score {
+                        *self = Ring { score, cx, cy, radii: (rx, ry) };
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn contains(outer: &PxRect, inner: &PxRect) -> bool {
@@ -827,6 +977,51 @@ mod tests {
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.bbox.iou(&PxRect::new(362, 362, 538, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    /// A light 12 mm impression on a 1-bit page: its ring has not printed
+    /// in three places (not closed, so no filled core), its name has.
+    fn open_seal() -> Box<Drawing> {
+        let seal = round_seal(70.0, 7.0);
+        Box::new(move |x: f32, y: f32| {
+            let a = y.atan2(x).to_degrees().rem_euclid(120.0);
+            if (x * x + y * y).sqrt() > 60.0 && (a - 30.0).abs() < 4.0 { 0.0 } else { seal(x, y) }
+        })
+    }
+
+    /// A signature's thick zigzag, 7 px strokes, from `x0` to `x1` about `y`.
+    fn signature(img: &mut RgbImage, x0: u32, x1: u32, y: f32) {
+        for x in x0..x1 {
+            let t = (x as f32 / 24.0).fract();
+            let cy = y + 36.0 * (2.0 * (t - 0.5).abs() - 0.5);
+            for yy in (cy - 4.0) as u32..(cy + 4.0) as u32 {
+                img.put_pixel(x, yy, Rgb([30, 30, 30]));
+            }
+        }
+    }
+
+    #[test]
+    fn on_1_bit_pages_a_seal_stamped_over_a_signature_is_found_the_signature_alone_is_not() {
+        // A 12 mm seal over the end of a 30 mm signature: one group, too
+        // wide to be a seal.
+        let mut img = blank();
+        signature(&mut img, 150, 520, 450.0);
+        let alone = img.clone();
+        paint(&mut img, 470.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
+        let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert_eq!(s.shape, SealShape::Round);
+        assert!(s.bbox.iou(&PxRect::new(400, 380, 541, 521)) > 0.7, "{:?}", s.bbox);
+        assert!(detect_seals(&page(alone, ColorMode::Bilevel)).is_empty());
+    }
+
+    #[test]
+    fn on_1_bit_pages_two_seals_stamped_touching_are_two_seals() {
+        let mut img = blank();
+        paint(&mut img, 380.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
+        paint(&mut img, 516.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
+        let [left, right] = two(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
+        assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{:?}", right.bbox);
     }
 
     #[test]
