@@ -271,38 +271,37 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
-    // Bilevel: a seal joined to a text line, a signature or the seal
-    // beside it is one group too wide or too tall to be a seal. The circles
-    // most on ink in such a rejected group (≥ 0.7 of their points; see
-    // `joined_rings`) are judged on their own boxes. Only a round verdict
-    // with a thin ring counts: inside a framed text stamp a circle's box
-    // reads as a square glyph frame, and a printed ring logo joined to its
-    // wordmark has a heavy ring (0.52; the seals found this way on the
-    // tuning and retired corpora measured 0.23–0.38), or the circle runs
-    // inside that ring, with ink along all four sides of its box (0.83;
-    // the seals ≤ 0.61 on one side at least).
-    if color == SealColor::Black {
-        let mut wide: Vec<label::Box> = groups
-            .iter()
-            .chain(&joined)
-            .filter(size_ok)
-            .filter(|g| !(0.78..=2.3).contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
-            .map(|g| g.bbox)
-            .collect();
-        wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
-        wide.dedup();
-        for b in wide {
-            for rb in joined_rings(&map, &b, 0.7) {
-                let mut c = judge(&map, &label::Component { bbox: rb, area: 0 }, false);
-                let f = &c.features;
-                if c.seal.as_ref().is_some_and(|s| !matches!(s.shape, SealShape::Round | SealShape::Oval))
-                    || f.ring_fill >= 0.45
-                    || f.side_cov.iter().all(|&s| s >= 0.7)
-                {
-                    c.seal = None;
-                }
-                out.push(c);
+    // A seal joined to what it was stamped over (a text line or a
+    // signature on 1-bit pages, a printed circle in the mid-gray band, the
+    // seal beside it) is one group too wide or too tall to be a seal. The
+    // rings most on ink in such a group (≥ 0.7 of their points; see
+    // `joined_rings`) are judged on their own boxes. Only a round or oval
+    // verdict with a thin ring counts: inside a framed text stamp a
+    // circle's box reads as a square glyph frame, and a printed ring logo
+    // joined to its wordmark has a heavy ring (0.52; the seals found this
+    // way on the tuning and retired corpora measured 0.23–0.38), or the
+    // circle runs inside that ring, with ink along all four sides of its
+    // box (0.83; the seals ≤ 0.61 on one side at least).
+    let mut wide: Vec<label::Box> = groups
+        .iter()
+        .chain(&joined)
+        .filter(size_ok)
+        .filter(|g| !(0.78..=2.3).contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
+        .map(|g| g.bbox)
+        .collect();
+    wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
+    wide.dedup();
+    for b in wide {
+        for rb in joined_rings(&map, &b, 0.7) {
+            let mut c = judge(&map, &label::Component { bbox: rb, area: 0 }, false);
+            let f = &c.features;
+            if c.seal.as_ref().is_some_and(|s| !matches!(s.shape, SealShape::Round | SealShape::Oval))
+                || f.ring_fill >= 0.45
+                || f.side_cov.iter().all(|&s| s >= 0.7)
+            {
+                c.seal = None;
             }
+            out.push(c);
         }
     }
     // Groups of pieces at the wider distance: on bilevel pages text lines
@@ -473,9 +472,8 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
     out
 }
 
-/// Bilevel: the rings of seals joined to what they were stamped over (a
-/// text line, a signature, the seal beside it) inside a group too wide or
-/// too tall to be a seal. The seal is what makes the group that high (or
+/// The rings of seals joined to what they were stamped over inside a
+/// group too wide or too tall to be a seal. The seal is what makes the group that high (or
 /// wide): circles, and upright ovals 1.5 and 1.8 times as tall as wide,
 /// whose short-side radius is 0.38–0.52 of the group's, are scored by the
 /// fraction of points along them on ink (within a pixel). Strokes crossing
@@ -1020,6 +1018,17 @@ mod tests {
         paint(&mut img, 380.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
         paint(&mut img, 516.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
         let [left, right] = two(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
+        assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{:?}", right.bbox);
+    }
+
+    #[test]
+    fn on_gray_pages_two_seals_stamped_touching_are_two_seals() {
+        let mut img = blank();
+        text_lines(&mut img, 50, 50, 3, 17);
+        paint(&mut img, 380.0, 450.0, 72.0, VERMILION, &*open_seal());
+        paint(&mut img, 516.0, 450.0, 72.0, VERMILION, &*open_seal());
+        let [left, right] = two(detect_seals(&page(img, ColorMode::Gray)));
         assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
         assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{:?}", right.bbox);
     }
