@@ -472,14 +472,14 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
     out
 }
 
-/// The rings of seals joined to what they were stamped over inside a
-/// group too wide or too tall to be a seal. The seal is what makes the group that high (or
-/// wide): circles, and upright ovals 1.5 and 1.8 times as tall as wide,
-/// whose short-side radius is 0.38–0.52 of the group's, are scored by the
-/// fraction of points along them on ink (within a pixel). Strokes crossing
-/// a ring cover little of it; a ring covers most. Returns the boxes of the
-/// best ring and of the best one clear of it, each at least `min_score` on
-/// ink.
+/// The rings of seals joined to what they were stamped over, inside a
+/// group too wide or too tall to be a seal. The seal is what makes the
+/// group that high (or wide): circles, and upright ovals 1.5 and 1.8 times
+/// as tall as wide, whose radius across the group's short side is
+/// 0.38–0.52 of it, are scored by the fraction of points along them on ink
+/// (within a pixel). Strokes crossing a ring cover little of it; a ring
+/// covers most. Returns the boxes of the best ring and of the best one
+/// clear of it, each at least `min_score` on ink.
 fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<label::Box> {
     let (w, h) = (b.w(), b.h());
     let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
@@ -494,7 +494,7 @@ fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<labe
         let mut best = Ring::default();
         for k in [1.0, 1.5, 1.8] {
             for r in (r_min..=r_max).step_by(2) {
-                best.search(&ink, w, h, radii(r, k), min_score, 2, None);
+                best.search(&ink, w, h, radii(r, k), min_score, None);
             }
         }
         if best.score < min_score {
@@ -505,7 +505,7 @@ fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<labe
         for drx in -1..=1isize {
             for dry in -1..=1isize {
                 let r = ((rx as isize + drx).max(1) as usize, (ry as isize + dry).max(1) as usize);
-                best.search(&ink, w, h, r, min_score, 1, Some((cx, cy)));
+                best.search(&ink, w, h, r, min_score, Some((cx, cy)));
             }
         }
         let (cx, cy, (rx, ry)) = (best.cx, best.cy, best.radii);
@@ -535,13 +535,13 @@ struct Ring {
 }
 
 impl Ring {
-    /// Scores the rings of radii `(rx, ry)` centred every `step` pixels
-    /// inside the w×h mask `ink` (or within a pixel of `near`), keeping the
-    /// best. A ring is dropped as soon as it misses more points than the
-    /// best so far (or `floor`) allows.
-    #[allow(clippy::too_many_arguments)]
-    fn search(&mut self, ink: &[u8], w: usize, h: usize, (rx, ry): (usize, usize), floor: f32, step: usize, near: Option<(isize, isize)>) {
-        if 2 * rx + 1 > w + 2 || 2 * ry + 1 > h + 2 {
+    /// Scores the rings of radii `(rx, ry)` lying wholly inside the w×h
+    /// mask `ink`, centred on every second pixel (or, refining, on every
+    /// pixel within one of `near`), keeping the best. A ring is dropped as
+    /// soon as it misses more points than the best so far (or `floor`)
+    /// allows.
+    fn search(&mut self, ink: &[u8], w: usize, h: usize, (rx, ry): (usize, usize), floor: f32, near: Option<(isize, isize)>) {
+        if 2 * rx + 1 > w || 2 * ry + 1 > h {
             return;
         }
         let n = ((std::f32::consts::TAU * rx.max(ry) as f32).round() as usize).max(48);
@@ -555,14 +555,16 @@ impl Ring {
                 prev = Some(p);
             }
         }
-        let (xs, ys) = match near {
-            Some((cx, cy)) => ((cx - 1, cx + 1), (cy - 1, cy + 1)),
-            None => ((rx as isize - 1, w as isize - rx as isize), (ry as isize - 1, h as isize - ry as isize)),
+        let (rx, ry) = (rx as isize, ry as isize);
+        // Centres whose ring lies wholly inside the mask.
+        let ((mut x_lo, mut x_hi), (mut y_lo, mut y_hi)) = ((rx, w as isize - 1 - rx), (ry, h as isize - 1 - ry));
+        let step = match near {
+            Some((cx, cy)) => {
+                (x_lo, x_hi, y_lo, y_hi) = (x_lo.max(cx - 1), x_hi.min(cx + 1), y_lo.max(cy - 1), y_hi.min(cy + 1));
+                1
+            }
+            None => 2,
         };
-        // Centres whose ring lies inside the mask (a pixel over at most is
-        // clamped off by skipping the ring).
-        let (x_lo, x_hi) = (xs.0.max(rx as isize), xs.1.min(w as isize - 1 - rx as isize));
-        let (y_lo, y_hi) = (ys.0.max(ry as isize), ys.1.min(h as isize - 1 - ry as isize));
         for cy in (y_lo..=y_hi).step_by(step) {
             for cx in (x_lo..=x_hi).step_by(step) {
                 let allowed = ((1.0 - self.score.max(floor)) * pts.len() as f32) as usize;
@@ -579,7 +581,7 @@ impl Ring {
                 if missed <= allowed {
                     let score = 1.0 - missed as f32 / pts.len() as f32;
                     if score > self.score {
-                        *self = Ring { score, cx, cy, radii: (rx, ry) };
+                        *self = Ring { score, cx, cy, radii: (rx as usize, ry as usize) };
                     }
                 }
             }
