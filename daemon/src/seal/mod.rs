@@ -1015,24 +1015,17 @@ mod tests {
     }
 
     #[test]
-    fn on_1_bit_pages_two_seals_stamped_touching_are_two_seals() {
-        let mut img = blank();
-        paint(&mut img, 380.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
-        paint(&mut img, 516.0, 450.0, 72.0, [40, 40, 40], &*open_seal());
-        let [left, right] = two(detect_seals(&page(img, ColorMode::Bilevel)));
-        assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
-        assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{:?}", right.bbox);
-    }
-
-    #[test]
-    fn on_gray_pages_two_seals_stamped_touching_are_two_seals() {
-        let mut img = blank();
-        text_lines(&mut img, 50, 50, 3, 17);
-        paint(&mut img, 380.0, 450.0, 72.0, VERMILION, &*open_seal());
-        paint(&mut img, 516.0, 450.0, 72.0, VERMILION, &*open_seal());
-        let [left, right] = two(detect_seals(&page(img, ColorMode::Gray)));
-        assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{:?}", left.bbox);
-        assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{:?}", right.bbox);
+    fn two_open_seals_stamped_touching_are_two_seals_on_1_bit_and_gray_pages() {
+        for (mode, ink) in [(ColorMode::Bilevel, [40, 40, 40]), (ColorMode::Gray, VERMILION)] {
+            let mut img = blank();
+            // Black text, from which a gray page's mid-gray band is set.
+            text_lines(&mut img, 50, 50, 3, 17);
+            paint(&mut img, 380.0, 450.0, 72.0, ink, &*open_seal());
+            paint(&mut img, 516.0, 450.0, 72.0, ink, &*open_seal());
+            let [left, right] = two(detect_seals(&page(img, mode)));
+            assert!(left.bbox.iou(&PxRect::new(310, 380, 451, 521)) > 0.7, "{mode:?} {:?}", left.bbox);
+            assert!(right.bbox.iou(&PxRect::new(446, 380, 587, 521)) > 0.7, "{mode:?} {:?}", right.bbox);
+        }
     }
 
     #[test]
