@@ -236,6 +236,10 @@ pub fn luma_texture(img: &RgbImage, m: &WorkMap, b: &Box) -> f32 {
     if q(0.5) <= 0.0 { -1.0 } else { ((q(0.75) - q(0.25)) / q(0.5)) as f32 }
 }
 
+/// Height over width of a seal's box: seals stand upright or tall (小判);
+/// wider boxes are text stamps and titles.
+pub const SEAL_ASPECT: std::ops::RangeInclusive<f32> = 0.78..=2.3;
+
 /// The detector's verdict on a candidate: a shape and a confidence, or no seal.
 ///
 /// `refit` is true for a box from [`fit_circle`]: the ring may be partly
@@ -274,8 +278,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     if short < 6.0 || long > 45.0 || f.w_mm > 42.0 {
         return None;
     }
-    // Seals stand upright or tall (小判); wide boxes are text stamps and titles.
-    if !(0.78..=2.3).contains(&f.aspect) {
+    if !SEAL_ASPECT.contains(&f.aspect) {
         return None;
     }
     if f.fill > 0.62 {

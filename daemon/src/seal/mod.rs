@@ -286,7 +286,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         .iter()
         .chain(&joined)
         .filter(size_ok)
-        .filter(|g| !(0.78..=2.3).contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
+        .filter(|g| !features::SEAL_ASPECT.contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
         .map(|g| g.bbox)
         .collect();
     wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
@@ -406,11 +406,15 @@ fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
 /// pixels (a (2k+1)×(2k+1) opening), when that is a smaller box.
 fn trim_box(map: &mask::WorkMap, b: &label::Box, k: usize) -> Option<label::Box> {
     let (w, h) = (b.w(), b.h());
-    let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
-    let opened = mask::open_k(&crop, w, h, k);
+    let opened = mask::open_k(&crop_mask(map, b), w, h, k);
     let o = ink_box(&opened, w, &label::Box { x0: 0, y0: 0, x1: w, y1: h })?;
     let t = label::Box { x0: b.x0 + o.x0, y0: b.y0 + o.y0, x1: b.x0 + o.x1, y1: b.y0 + o.y1 };
     (t != *b).then_some(t)
+}
+
+/// The map's mask inside `b`, as a `b.w()`×`b.h()` image.
+fn crop_mask(map: &mask::WorkMap, b: &label::Box) -> Vec<u8> {
+    (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..b.w()].iter().copied()).collect()
 }
 
 /// The box of the non-zero pixels of `mask` (rows of `stride`) inside `r`.
@@ -482,8 +486,7 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
 /// clear of it, each at least `min_score` on ink.
 fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<label::Box> {
     let (w, h) = (b.w(), b.h());
-    let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
-    let mut ink = mask::dilate(&crop, w, h);
+    let mut ink = mask::dilate(&crop_mask(map, b), w, h);
     let short = w.min(h) as f32;
     let r_min = (0.38 * short).round().max(3.5 * map.ppm) as usize;
     let r_max = (0.52 * short).round() as usize;
