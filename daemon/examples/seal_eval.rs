@@ -76,7 +76,7 @@ fn dump_errors(dir: &std::path::Path) {
             for c in &cands {
                 let iou = t.seals.iter().map(|s| inkan::geom::PxRect::new(s.bbox[0], s.bbox[1], s.bbox[2], s.bbox[3]).iou(&c.bbox)).fold(0.0f32, f32::max);
                 let neg = t.negatives.iter().find(|n| inkan::geom::PxRect::new(n.bbox[0], n.bbox[1], n.bbox[2], n.bbox[3]).iou(&c.bbox) > 0.1).map(|n| n.kind.as_str()).unwrap_or("-");
-                println!("CAND {} {} iou={iou:.2} neg={neg} seal={} {:?}", t.file, t.mode, c.seal.is_some(), c.features);
+                println!("CAND {} {} iou={iou:.2} neg={neg} seal={} {:?} {:?}", t.file, t.mode, c.seal.is_some(), c.bbox, c.features);
             }
         }
         for n in &t.negatives {

@@ -40,7 +40,7 @@ pub struct WorkMap {
 }
 
 impl WorkMap {
-    fn new(w: usize, h: usize, factor: u32, dpi: f32) -> Self {
+    pub(super) fn new(w: usize, h: usize, factor: u32, dpi: f32) -> Self {
         WorkMap {
             w,
             h,
