@@ -1,5 +1,5 @@
-//! The square frame of a company seal (角印) joined to what it was stamped
-//! beside or over, or broken into pieces where the impression was light.
+//! The square frame of a company seal (角印) joined to the text it was
+//! stamped beside or over.
 
 use super::label::Box;
 use super::mask::{self, WorkMap};
@@ -25,8 +25,7 @@ const ANGLES_DEG: [f32; 7] = [-6.0, -4.0, -2.0, 0.0, 2.0, 4.0, 6.0];
 /// pairs are tried.
 pub fn joined_square(map: &WorkMap, b: &Box, side_mm: (f32, f32), (min_side, min_mean): (f32, f32)) -> Option<Frame> {
     let (w, h) = (b.w(), b.h());
-    let crop: Vec<u8> = (b.y0..b.y1).flat_map(|y| map.mask[y * map.w + b.x0..][..w].iter().copied()).collect();
-    let ink = mask::dilate(&crop, w, h);
+    let ink = mask::dilate(&super::crop_mask(map, b), w, h);
     let (s_lo, s_hi) = ((side_mm.0 * map.ppm).round() as usize, (side_mm.1 * map.ppm).round() as usize);
     let s_hi = s_hi.min(w.max(h));
     // The ink must span a side (less what a 6° turn takes off) both ways.
