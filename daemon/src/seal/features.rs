@@ -403,12 +403,25 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     // digit sits small in the middle (inner span < 0.42). Every bilevel
     // candidate of the tuning and retired corpora with a closed ring and a
     // near-empty inside spanning ≥ 0.45 was a seal.
+    // Gray: a seal's dense name can fill 0.62–0.73 of a closed ring (seed
+    // 37 and five seals of the retired corpora). Such a ring touches its
+    // box evenly (≥ 0.40 on each side: a circle), is lighter than 0.55,
+    // the whole box under 0.50 full and the ink mottled (texture ≥ 0.08).
+    // Printed ring logos that dense have heavy rings (≥ 0.60) of flat ink
+    // (≤ 0.03), title glyphs touch their box unevenly (≤ 0.38 on a side).
+    let gray_dense = color == SealColor::Gray
+        && f.ring_cov >= 0.95
+        && f.ring_fill < 0.55
+        && f.fill < 0.50
+        && f.texture >= 0.08
+        && sides_min >= 0.40;
+    let ellipse_max = if gray_dense { 0.75 } else { inner_max };
     let sparse_name = bilevel && f.ring_cov >= 0.85 && f.inner_span >= 0.45;
     let inner_min = if sparse_name || faded_empty || empty_ring { 0.0 } else { 0.035 };
     let ellipse = f.ring_cov >= ring_min
         && f.corner_fill <= 0.10
         && f.ring_fill >= 0.10
-        && (inner_min..=inner_max).contains(&f.inner_fill);
+        && (inner_min..=ellipse_max).contains(&f.inner_fill);
     let square = sides_min >= 0.5
         && sides_mean >= 0.75
         && (0.78..=1.3).contains(&f.aspect)
@@ -646,6 +659,35 @@ mod tests {
         };
         assert_eq!(classify(&bank, SealColor::Red, false).map(|s| s.0), Some(SealShape::Round));
         assert_eq!(classify(&Features { inner_fill: 0.84, ..bank }, SealColor::Red, false), None);
+    }
+
+    #[test]
+    fn a_gray_seal_with_a_dense_name_passes_a_printed_ring_logo_and_a_title_glyph_do_not() {
+        // Seed 37, p0064: a 13 mm gray seal, its name filling 0.70 inside.
+        let dense = Features {
+            w_mm: 13.38,
+            h_mm: 13.21,
+            aspect: 0.99,
+            fill: 0.47,
+            ring_cov: 1.0,
+            ring_fill: 0.46,
+            inner_fill: 0.70,
+            corner_fill: 0.0,
+            side_cov: [0.52, 0.52, 0.51, 0.51],
+            rect_inner_fill: 0.61,
+            texture: 0.11,
+            strength: 157.9,
+            inner_span: 0.63,
+            context: 0.28,
+            luma_texture: -1.0,
+        };
+        assert_eq!(classify(&dense, SealColor::Gray, false).map(|s| s.0), Some(SealShape::Round));
+        // Seed 31, p0068: a printed ring logo, heavy and flat.
+        let logo = Features { w_mm: 20.3, fill: 0.71, ring_fill: 0.75, inner_fill: 0.78, side_cov: [0.53, 0.54, 0.53, 0.54], texture: 0.01, ..dense };
+        assert_eq!(classify(&logo, SealColor::Gray, false), None);
+        // Tuning seed 3, p0072: a title glyph, touching its box on two sides.
+        let glyph = Features { w_mm: 7.5, fill: 0.50, ring_fill: 0.44, inner_fill: 0.68, corner_fill: 0.04, side_cov: [0.75, 0.68, 0.23, 0.29], texture: 0.25, context: 0.45, ..dense };
+        assert_eq!(classify(&glyph, SealColor::Gray, false), None);
     }
 
     #[test]
