@@ -388,7 +388,7 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
 
     // Gray: a big printed title glyph in the mid-gray band is a dense block
     // with a closed outline (0.64–0.68 inside); gray seals measure ≤ 0.58
-    // inside on the tuning corpora. Colour: a bank seal's dense name fills
+    // inside on the tuning corpora (but see `gray_dense` below). Colour: a bank seal's dense name fills
     // 0.70–0.75 of the inside; the colour negatives that dense (titles,
     // solid logos, text stamps) are all too wide or too full overall. The
     // same cap (at most 0.70) holds inside a square outline: gray square
@@ -398,11 +398,6 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         SealColor::Red => 0.80,
         SealColor::Black => 0.70,
     };
-    // Bilevel: thresholding or a dithered scan leaves a seal's name as
-    // scattered dots, yet across the whole inside; a circled page number's
-    // digit sits small in the middle (inner span < 0.42). Every bilevel
-    // candidate of the tuning and retired corpora with a closed ring and a
-    // near-empty inside spanning ≥ 0.45 was a seal.
     // Gray: a seal's dense name can fill 0.62–0.73 of a closed ring (seed
     // 37 and five seals of the retired corpora). Such a ring touches its
     // box evenly (≥ 0.40 on each side: a circle), is lighter than 0.55,
@@ -416,6 +411,11 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
         && f.texture >= 0.08
         && sides_min >= 0.40;
     let ellipse_max = if gray_dense { 0.75 } else { inner_max };
+    // Bilevel: thresholding or a dithered scan leaves a seal's name as
+    // scattered dots, yet across the whole inside; a circled page number's
+    // digit sits small in the middle (inner span < 0.42). Every bilevel
+    // candidate of the tuning and retired corpora with a closed ring and a
+    // near-empty inside spanning ≥ 0.45 was a seal.
     let sparse_name = bilevel && f.ring_cov >= 0.85 && f.inner_span >= 0.45;
     let inner_min = if sparse_name || faded_empty || empty_ring { 0.0 } else { 0.035 };
     let ellipse = f.ring_cov >= ring_min

@@ -23,7 +23,9 @@
 //! of the inscribed ellipse, inked corners versus empty corners, frame side
 //! coverage, inner fill, and red ink around the box. Round/oval seals need a
 //! closed ring, empty corners and something inside; square seals need four
-//! inked sides and a filled inside. Solid shapes, wide boxes (text stamps,
+//! inked sides and a filled inside. Groups too wide or too long to be a
+//! seal (one joined to the text or signature it was stamped on) are
+//! searched for the rings and square frames inside them ([`square`]). Solid shapes, wide boxes (text stamps,
 //! titles) and rings with nothing in them (pen circles, page numbers) are
 //! rejected, and so is printed ink: flat, where stamp-pad ink is mottled
 //! (on colour pages measured in luma, which JPEG keeps at full resolution;
