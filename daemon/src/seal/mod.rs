@@ -25,9 +25,9 @@
 //! closed ring, empty corners and something inside; square seals need four
 //! inked sides and a filled inside. Groups too wide or too long to be a
 //! seal (one joined to the text or signature it was stamped on) are
-//! searched for the rings and square frames inside them ([`square`]). Solid shapes, wide boxes (text stamps,
-//! titles) and rings with nothing in them (pen circles, page numbers) are
-//! rejected, and so is printed ink: flat, where stamp-pad ink is mottled
+//! searched for the rings and square frames inside them ([`square`]).
+//! Solid shapes, wide boxes (text stamps, titles) and rings with nothing in
+//! them (pen circles, page numbers) are rejected, and so is printed ink: flat, where stamp-pad ink is mottled
 //! (on colour pages measured in luma, which JPEG keeps at full resolution;
 //! its coarse colour blocks mottle printed red). docs/SEALS.md has the
 //! numbers.
@@ -168,6 +168,14 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let rgb = (color == SealColor::Red).then(|| as_rgb(&page.pixels));
     // `m` is the map measured; surrounding ink (`context`) is always taken
     // from the whole page's map (a logo's wordmark is not on the core's disc).
+    let to_px = |b: &label::Box| {
+        PxRect::new(
+            b.x0 as u32 * f,
+            b.y0 as u32 * f,
+            (b.x1 as u32 * f).min(page.width()),
+            (b.y1 as u32 * f).min(page.height()),
+        )
+    };
     let judge = |m: &mask::WorkMap, g: &label::Component, refit: bool| {
         let b = g.bbox;
         let measure = |b: &label::Box| {
@@ -186,14 +194,6 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             f
         };
         let features = measure(&b);
-        let to_px = |b: &label::Box| {
-            PxRect::new(
-                b.x0 as u32 * f,
-                b.y0 as u32 * f,
-                (b.x1 as u32 * f).min(page.width()),
-                (b.y1 as u32 * f).min(page.height()),
-            )
-        };
         let bbox = to_px(&b);
         let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
         if seal.is_none() && refit {
@@ -209,6 +209,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         Candidate { bbox, features, seal }
     };
     let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
+    let upright = |g: &&label::Component| features::SEAL_ASPECT.contains(&(g.bbox.h() as f32 / g.bbox.w() as f32));
     let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g, true)).collect();
     // A seal stamped on a form keeps stubs of the form's lines that are too
     // short to be erased as lines; they widen its group's box. A rejected
@@ -289,7 +290,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         .iter()
         .chain(&joined)
         .filter(size_ok)
-        .filter(|g| !features::SEAL_ASPECT.contains(&(g.bbox.h() as f32 / g.bbox.w() as f32)))
+        .filter(|g| !upright(g))
         .map(|g| g.bbox)
         .collect();
     wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
@@ -318,17 +319,13 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // length on average (the ring logos and text stamps that the search
     // framed on the tuning and retired corpora measured ≤ 0.80, the seals
     // it found ≥ 0.84 but one), and little ink lies around it (< 0.5).
-    let framed = |g: &&label::Component| {
-        let seal_like = size_ok(g) && features::SEAL_ASPECT.contains(&(g.bbox.h() as f32 / g.bbox.w() as f32));
-        !seal_like && (lo..=hi).contains(&g.bbox.w().min(g.bbox.h())) && g.bbox.w().max(g.bbox.h()) as f32 <= 120.0 * ppm
-    };
+    let framed = |g: &&label::Component| !(size_ok(g) && upright(g)) && (lo..=hi).contains(&g.bbox.w().min(g.bbox.h())) && g.bbox.w().max(g.bbox.h()) as f32 <= 120.0 * ppm;
     let mut boxes: Vec<label::Box> = groups.iter().chain(&joined).filter(framed).map(|g| g.bbox).collect();
     boxes.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
     boxes.dedup();
     let found: Vec<PxRect> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect();
     for b in boxes {
-        let pb = PxRect::new(b.x0 as u32 * f, b.y0 as u32 * f, b.x1 as u32 * f, b.y1 as u32 * f);
-        if found.iter().any(|s| s.iou(&pb) > 0.5) {
+        if found.iter().any(|s| s.iou(&to_px(&b)) > 0.5) {
             continue;
         }
         if let Some(frame) = square::joined_square(&map, &b, (15.0, 40.0), (0.5, 0.82)) {

@@ -41,13 +41,15 @@ pub fn joined_square(map: &WorkMap, b: &Box, side_mm: (f32, f32), (min_side, min
     let mut canvas = vec![0u8; cw * ch];
     for deg in ANGLES_DEG {
         let (sin, cos) = deg.to_radians().sin_cos();
-        // Canvas pixel (u, v) shows the crop's pixel at the inverse rotation.
+        // Where the centre of canvas pixel (u, v) lies in the crop.
+        let in_crop = |u: usize, v: usize| {
+            let (du, dv) = (u as f32 + 0.5 - ccx, v as f32 + 0.5 - ccy);
+            (cos * du - sin * dv + ox, sin * du + cos * dv + oy)
+        };
         for v in 0..ch {
-            let dv = v as f32 + 0.5 - ccy;
             for u in 0..cw {
-                let du = u as f32 + 0.5 - ccx;
-                let x = (cos * du - sin * dv + ox).floor();
-                let y = (sin * du + cos * dv + oy).floor();
+                let (x, y) = in_crop(u, v);
+                let (x, y) = (x.floor(), y.floor());
                 canvas[v * cw + u] = if x >= 0.0 && y >= 0.0 && (x as usize) < w && (y as usize) < h { ink[y as usize * w + x as usize] } else { 0 };
             }
         }
@@ -94,11 +96,7 @@ pub fn joined_square(map: &WorkMap, b: &Box, side_mm: (f32, f32), (min_side, min
                             continue;
                         }
                         // The square's corners back on the page.
-                        let corner = |u: usize, v: usize| {
-                            let (du, dv) = (u as f32 + 0.5 - ccx, v as f32 + 0.5 - ccy);
-                            (cos * du - sin * dv + ox, sin * du + cos * dv + oy)
-                        };
-                        let pts = [corner(xa, ya), corner(xb, ya), corner(xa, yb), corner(xb, yb)];
+                        let pts = [in_crop(xa, ya), in_crop(xb, ya), in_crop(xa, yb), in_crop(xb, yb)];
                         let fx0 = pts.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0);
                         let fy0 = pts.iter().map(|p| p.1).fold(f32::MAX, f32::min).max(0.0);
                         let fx1 = pts.iter().map(|p| p.0).fold(f32::MIN, f32::max).min(w as f32);
