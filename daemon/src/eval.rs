@@ -34,6 +34,9 @@ use crate::geom::PxRect;
 use crate::page::{Original, PageImage};
 use crate::seal::{detect_seals, suppress_seal_ink, Seal};
 
+/// How many of the slowest 300-dpi pages the report names.
+const SLOWEST_SHOWN: usize = 5;
+
 /// Why an evaluation could not run at all. (A page that fails to decode is
 /// counted in the report instead.)
 #[derive(Debug, thiserror::Error)]
@@ -271,6 +274,8 @@ pub struct EvalReport {
     pub times_ms: Vec<f64>,
     /// Milliseconds per 300-dpi page.
     pub times_300_ms: Vec<f64>,
+    /// The slowest 300-dpi pages: (milliseconds, file), slowest first.
+    pub slowest_300: Vec<(f64, String)>,
     /// CPU milliseconds of the detecting thread, per page: on a shared
     /// machine the wall time also counts waiting for a core.
     pub cpu_ms: Vec<f64>,
@@ -399,6 +404,10 @@ impl fmt::Display for EvalReport {
         let (m, p) = mean_p95(&self.times_ms);
         let (m3, p3) = mean_p95(&self.times_300_ms);
         writeln!(f, "detection time per page: mean {m:.1} ms, p95 {p:.1} ms (300 dpi pages: mean {m3:.1} ms, p95 {p3:.1} ms)")?;
+        if !self.slowest_300.is_empty() {
+            let slow: Vec<String> = self.slowest_300.iter().map(|(ms, file)| format!("{file} {ms:.1}")).collect();
+            writeln!(f, "slowest 300 dpi pages (ms): {}", slow.join(", "))?;
+        }
         let (mc, pc) = mean_p95(&self.cpu_ms);
         writeln!(f, "detection CPU time per page (one thread): mean {mc:.1} ms, p95 {pc:.1} ms")?;
         if !self.failed.is_empty() {
@@ -510,6 +519,9 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
         rep.times_ms.push(ms);
         if (t.dpi - 300.0).abs() < 1.0 {
             rep.times_300_ms.push(ms);
+            rep.slowest_300.push((ms, t.file.clone()));
+            rep.slowest_300.sort_by(|a, b| b.0.total_cmp(&a.0));
+            rep.slowest_300.truncate(SLOWEST_SHOWN);
         }
         let c = rep.modes.entry(t.mode.clone()).or_default();
         c.ms += cpu;

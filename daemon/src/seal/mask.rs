@@ -31,6 +31,9 @@ pub struct WorkMap {
     /// Colour: the weak-ink level for hysteresis ([`clean_lines`]); 0 for
     /// gray and bilevel maps.
     pub weak: u8,
+    /// Colour: the faint-ink level a rejected group is grown into for a
+    /// second look ([`grow_faint`]); 0 for gray and bilevel maps.
+    pub faint: u8,
     /// Gray: the darkness above which ink is black (text, and a seal
     /// stamped over dark print), left out of the mask; 255 elsewhere.
     pub black: u8,
@@ -49,6 +52,7 @@ impl WorkMap {
             value: vec![0; w * h],
             mask: vec![0; w * h],
             weak: 0,
+            faint: 0,
             black: 255,
             density: 0.0,
         }
@@ -131,6 +135,7 @@ pub fn color_map(img: &RgbImage, dpi: f32) -> WorkMap {
     // Hysteresis ([`clean_lines`]): a faded seal's light side is pinkish,
     // under the threshold but well above the paper.
     m.weak = (paper as u32 + 13).max(21) as u8;
+    m.faint = (paper as u32 + 6).max(10) as u8;
     m
 }
 
@@ -185,6 +190,47 @@ fn hysteresis(m: &mut WorkMap, weak: u8) {
             }
         }
     }
+}
+
+/// The ink of the mask inside `b` grown (8-connected) into pixels of at
+/// least `faint` value, less than `margin` pixels beyond `b`: the pixels
+/// added and the box of all of it. A seal faded along one side is an arc
+/// in the mask; its faint side, at `faint`, is joined to the arc by more
+/// faint ink all round. `None` when nothing was added, or when the faint
+/// ink runs on to `margin` (a faded text stamp's frame, a form's rule):
+/// then the box would be cut off there.
+pub fn grow_faint(m: &WorkMap, b: &Box, faint: u8, margin: usize) -> Option<(Vec<usize>, Box)> {
+    let win = grown(b, margin, m.w, m.h);
+    let mut seen = vec![false; win.w() * win.h()];
+    let at = |x: usize, y: usize| (y - win.y0) * win.w() + (x - win.x0);
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for y in b.y0..b.y1 {
+        for x in b.x0..b.x1 {
+            if m.mask[y * m.w + x] != 0 {
+                seen[at(x, y)] = true;
+                stack.push((x, y));
+            }
+        }
+    }
+    let mut added = Vec::new();
+    let mut bb = *b;
+    while let Some((x, y)) = stack.pop() {
+        for ny in y.saturating_sub(1).max(win.y0)..(y + 2).min(win.y1) {
+            for nx in x.saturating_sub(1).max(win.x0)..(x + 2).min(win.x1) {
+                let (i, j) = (ny * m.w + nx, at(nx, ny));
+                if !seen[j] && (m.mask[i] != 0 || m.value[i] >= faint) {
+                    seen[j] = true;
+                    stack.push((nx, ny));
+                    if m.mask[i] == 0 {
+                        added.push(i);
+                    }
+                    bb = Box { x0: bb.x0.min(nx), y0: bb.y0.min(ny), x1: bb.x1.max(nx + 1), y1: bb.y1.max(ny + 1) };
+                }
+            }
+        }
+    }
+    let cut = (bb.x0 == win.x0 && win.x0 > 0) || (bb.y0 == win.y0 && win.y0 > 0) || (bb.x1 == win.x1 && win.x1 < m.w) || (bb.y1 == win.y1 && win.y1 < m.h);
+    (!added.is_empty() && !cut).then_some((added, bb))
 }
 
 /// Grayscale scans: the red ink became mid-gray. Blocks are min-pooled so
@@ -710,6 +756,34 @@ fn horizontal_section(mask: &[u8], w: usize, x: usize, y: usize, cap: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_faint_half_ring_grows_onto_its_clear_half_and_a_long_rule_does_not() {
+        let mut m = WorkMap::new(200, 100, 1, 150.0);
+        // A ring of radius 20 round (50, 50): its left half clear ink, its
+        // right half faint (value 12, under the weak level).
+        for a in 0..360 {
+            let t = (a as f32).to_radians();
+            let (x, y) = ((50.0 + 20.0 * t.cos()).round() as usize, (50.0 + 20.0 * t.sin()).round() as usize);
+            let i = y * m.w + x;
+            if x < 50 {
+                m.mask[i] = 1;
+                m.value[i] = 60;
+            } else {
+                m.value[i] = m.value[i].max(12);
+            }
+        }
+        let clear = Box { x0: 30, y0: 30, x1: 50, y1: 71 };
+        let (added, b) = grow_faint(&m, &clear, 10, 30).expect("the faint half");
+        assert!(!added.is_empty());
+        assert_eq!((b.x0, b.y0, b.x1, b.y1), (30, 30, 71, 71));
+        assert_eq!(grow_faint(&m, &clear, 13, 30), None, "under the faint level nothing joins");
+        // A faint rule running on from the clear ink past the margin.
+        (50..200).for_each(|x| m.value[90 * m.w + x] = 12);
+        m.mask[90 * m.w + 48] = 1;
+        m.mask[90 * m.w + 49] = 1;
+        assert_eq!(grow_faint(&m, &Box { x0: 48, y0: 90, x1: 50, y1: 91 }, 10, 30), None);
+    }
 
     #[test]
     fn block_factor_targets_150_dpi() {
