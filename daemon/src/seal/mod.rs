@@ -366,8 +366,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             .collect();
         // A faded side adds a good part of a seal to its box; a pink halo
         // around clear print adds a pixel or two. Boxes that grew by less
-        // than 15 % are not judged again (on the logo stress set that
-        // halved the search's cost and lost no seal found on seed 39).
+        // than 15 % are not judged again: that cut the search's cost on
+        // the logo stress set from 6.3 to 0.7 ms per page, found one seal
+        // more on seed 39 and one fewer on seed 37.
         let grown: Vec<(Vec<usize>, label::Box)> = seeds
             .iter()
             .filter_map(|g| mask::grow_faint(&map, &g.bbox, map.faint, margin).filter(|(_, b)| b.w() * b.h() * 20 >= g.bbox.w() * g.bbox.h() * 23))
