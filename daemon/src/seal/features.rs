@@ -388,8 +388,8 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
 
     // Gray: a big printed title glyph in the mid-gray band is a dense block
     // with a closed outline (0.64–0.68 inside); gray seals measure ≤ 0.58
-    // inside on the tuning corpora (but see `gray_dense` below). Colour: a bank seal's dense name fills
-    // 0.70–0.75 of the inside; the colour negatives that dense (titles,
+    // inside on the tuning corpora (but see `gray_dense` below). Colour: a
+    // bank seal's dense name fills 0.70–0.75 of the inside; the colour negatives that dense (titles,
     // solid logos, text stamps) are all too wide or too full overall. The
     // same cap (at most 0.70) holds inside a square outline: gray square
     // seals measure ≤ 0.59 there, the title glyphs and logos ≥ 0.60.

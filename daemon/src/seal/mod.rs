@@ -25,12 +25,14 @@
 //! closed ring, empty corners and something inside; square seals need four
 //! inked sides and a filled inside. Groups too wide or too long to be a
 //! seal (one joined to the text or signature it was stamped on) are
-//! searched for the rings and square frames inside them ([`square`]).
+//! searched for the rings and square frames inside them ([`square`]); on
+//! colour pages, red groups that hold no seal are grown into the faint ink
+//! around them (a seal faded along one side) and judged again.
 //! Solid shapes, wide boxes (text stamps, titles) and rings with nothing in
-//! them (pen circles, page numbers) are rejected, and so is printed ink: flat, where stamp-pad ink is mottled
-//! (on colour pages measured in luma, which JPEG keeps at full resolution;
-//! its coarse colour blocks mottle printed red). docs/SEALS.md has the
-//! numbers.
+//! them (pen circles, page numbers) are rejected, and so is printed ink:
+//! flat, where stamp-pad ink is mottled (on colour pages measured in luma,
+//! which JPEG keeps at full resolution; its coarse colour blocks mottle
+//! printed red). docs/SEALS.md has the numbers.
 
 mod features;
 mod label;
