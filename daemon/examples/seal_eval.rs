@@ -63,7 +63,7 @@ fn dump_errors(dir: &std::path::Path) {
         for (d, mm) in dets.iter().zip(&m) {
             if let Some(j) = mm {
                 let c = cands.iter().find(|c| c.bbox == d.bbox).unwrap();
-                println!("TP {} {} {} faded={} conf={:.2} {:?}", t.file, t.mode, t.seals[*j].shape, t.seals[*j].faded, d.confidence, c.features);
+                println!("TP {} {} {} faded={} {:?} conf={:.2} {:?}", t.file, t.mode, t.seals[*j].shape, t.seals[*j].faded, d.bbox, d.confidence, c.features);
             }
             if mm.is_none() {
                 let c = cands.iter().find(|c| c.bbox == d.bbox).unwrap();

@@ -198,8 +198,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         let features = measure(&b);
         let bbox = to_px(&b);
         let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
-        if seal.is_none() && refit {
-            // A ring with a missing arc has a box cut short: fit the circle and look again.
+        if seal.is_none() && refit && !features::framed_bar(&features) {
+            // A ring with a missing arc has a box cut short: fit the circle and look
+            // again (not to a frame: see `framed_bar`).
             if let Some(rb) = refit_box(map, &b) {
                 let rf = measure(&rb);
                 if let Some((shape, confidence)) = features::classify(&rf, color, true) {
