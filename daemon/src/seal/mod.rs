@@ -477,10 +477,17 @@ fn refit_box(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
 /// The box of a group's ink without its strokes thinner than 2k+1 working
 /// pixels (a (2k+1)×(2k+1) opening), when that is a smaller box.
 fn trim_box(map: &mask::WorkMap, b: &label::Box, k: usize) -> Option<label::Box> {
-    let (w, h) = (b.w(), b.h());
-    let opened = mask::open_k(&crop_mask(map, b), w, h, k);
+    // The crop is framed with k empty pixels: the opening's erosion counts
+    // pixels beyond its input as ink, which would keep a rule's stub along
+    // the box's edge (the edge of a group it widened).
+    let (w, h) = (b.w() + 2 * k, b.h() + 2 * k);
+    let mut framed = vec![0u8; w * h];
+    for (y, row) in crop_mask(map, b).chunks_exact(b.w()).enumerate() {
+        framed[(y + k) * w + k..][..b.w()].copy_from_slice(row);
+    }
+    let opened = mask::open_k(&framed, w, h, k);
     let o = ink_box(&opened, w, &label::Box { x0: 0, y0: 0, x1: w, y1: h })?;
-    let t = label::Box { x0: b.x0 + o.x0, y0: b.y0 + o.y0, x1: b.x0 + o.x1, y1: b.y0 + o.y1 };
+    let t = label::Box { x0: b.x0 + o.x0 - k, y0: b.y0 + o.y0 - k, x1: b.x0 + o.x1 - k, y1: b.y0 + o.y1 - k };
     (t != *b).then_some(t)
 }
 
@@ -1209,6 +1216,27 @@ mod tests {
         }
         let s = one(detect_seals(&page(img, ColorMode::Color)));
         assert!(s.bbox.iou(&PxRect::new(312, 362, 488, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn trimming_a_group_takes_off_a_rule_along_its_edge() {
+        // Seed 41, p0158 (gray): where dropout rules cross, the two inks
+        // turn dark and leave the mid-gray band, so a cell border falls
+        // into pieces shorter than a line. A stub of the rule the seal was
+        // stamped on joins it to one piece, which then runs down the edge of
+        // the group's box. A 6-pixel ring, 3-pixel rules.
+        let mut m = mask::WorkMap::new(120, 100, 2, 300.0);
+        for y in 0..100 {
+            for x in 0..120 {
+                let d = ((x as f32 - 45.0).powi(2) + (y as f32 - 50.0).powi(2)).sqrt();
+                if (34.0..=40.0).contains(&d) || x >= 117 || ((70..73).contains(&y) && x >= 75) {
+                    m.mask[y * 120 + x] = 1;
+                }
+            }
+        }
+        let t = trim_box(&m, &label::Box { x0: 5, y0: 0, x1: 120, y1: 100 }, 2).expect("a smaller box");
+        assert!((5..=7).contains(&t.x0) && (83..=86).contains(&t.x1), "{t:?}");
+        assert!((10..=12).contains(&t.y0) && (88..=91).contains(&t.y1), "{t:?}");
     }
 
     #[test]
