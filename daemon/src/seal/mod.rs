@@ -123,6 +123,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let mut core_map: Option<mask::WorkMap> = None;
     let mut core_groups: Vec<label::Component> = Vec::new();
     let mut joined: Vec<label::Component> = Vec::new();
+    let mut loose: Vec<label::Component> = Vec::new();
     let groups = match color {
         SealColor::Red => label::group(&comps, (1.2 * ppm) as usize),
         SealColor::Gray => {
@@ -143,6 +144,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             // never touch: the groups of pieces within 0.6 mm (more than one
             // component each) are candidates too, judged more strictly below.
             joined = label::group(&comps, (0.6 * ppm).round() as usize);
+            loose = label::group(&comps, (1.5 * ppm).round() as usize);
             let mut all = comps;
             all.extend(label::components(&opened, map.w, map.h, min_area));
             // A closed ring stamped over text: fill it, keep the core far
@@ -353,6 +355,34 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         }
         c
     }));
+    // Bilevel: a thin outline printed in dashes (a light 小判 or round
+    // personal seal through the threshold) is pieces too far apart for the
+    // components and often for the 0.6 mm groups. The groups of pieces
+    // within 1.5 mm, of seal size and upright, that hold no seal yet are
+    // judged by their ring alone: kept when the pieces lie around the
+    // inscribed ellipse (≥ 0.6 of its sectors), a name spans the inside
+    // (≥ 0.45 of the box, ≥ 0.06 of it inked), the corners are empty
+    // (≤ 0.08) and little ink lies around (< 0.3). On seeds 37–41 this found
+    // 6 seals and nothing else; the other groups it judged were printed 印
+    // guide circles (a small glyph: inside span 0.36), empty rings and
+    // clusters of glyphs (inked corners).
+    if color == SealColor::Black {
+        let found: Vec<PxRect> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect();
+        let known = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
+        for g in loose.iter().filter(size_ok).filter(upright).filter(|g| !known(g)) {
+            if found.iter().any(|s| s.iou(&to_px(&g.bbox)) > 0.0) {
+                continue;
+            }
+            let mut c = judge(&map, g, false);
+            let f = &c.features;
+            let dashed = f.ring_cov >= 0.6 && f.inner_fill >= 0.06 && f.inner_span >= 0.45 && f.corner_fill <= 0.08 && f.context < 0.3;
+            c.seal = dashed.then(|| {
+                let shape = if (0.82..=1.22).contains(&f.aspect) { SealShape::Round } else { SealShape::Oval };
+                Seal { bbox: c.bbox, shape, color, confidence: 0.6 }
+            });
+            out.push(c);
+        }
+    }
     // Colour: a seal faded along one side is an arc of clear ink whose
     // other side is pink under the weak level. Every red group of seal
     // ink (≥ 3 mm) that holds no seal yet is grown into the faint ink
@@ -1059,6 +1089,37 @@ mod tests {
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.bbox.iou(&PxRect::new(362, 362, 538, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn on_1_bit_pages_a_seal_outline_printed_in_dashes_is_found_a_dashed_guide_circle_is_not() {
+        // Seed 41, p0100: a light 12 mm seal through the threshold. Its thin
+        // outline is dashes about 1 mm apart (further than the 0.6 mm
+        // grouping), its name is whole but apart from the outline.
+        let dashed = |r: f32| {
+            move |x: f32, y: f32| {
+                let d = (x * x + y * y).sqrt();
+                let dash = (y.atan2(x) * 16.0 / std::f32::consts::TAU).rem_euclid(1.0) < 0.55;
+                d <= r && d >= r - 5.0 && dash
+            }
+        };
+        let mut img = blank();
+        let ring = dashed(70.0);
+        paint(&mut img, 450.0, 450.0, 72.0, [40, 40, 40], &*Box::new(move |x: f32, y: f32| {
+            let name = (x.abs() < 2.5 && y.abs() < 45.0) || ((y - 18.0).abs() < 2.5 && x.abs() < 30.0) || ((y + 22.0).abs() < 2.5 && x.abs() < 26.0);
+            (ring(x, y) || name) as u8 as f32
+        }));
+        let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
+        assert!(s.bbox.iou(&PxRect::new(380, 380, 521, 521)) > 0.8, "{:?}", s.bbox);
+        // A printed 印 guide circle of the same size, dashed the same way:
+        // the glyph in its middle is small.
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 72.0, [40, 40, 40], &*Box::new(move |x: f32, y: f32| {
+            let glyph = (x.abs() < 2.5 && y.abs() < 16.0) || ((y - 6.0).abs() < 2.5 && x.abs() < 14.0);
+            (ring(x, y) || glyph) as u8 as f32
+        }));
+        assert!(detect_seals(&page(img, ColorMode::Bilevel)).is_empty());
     }
 
     /// A light 12 mm impression on a 1-bit page: its ring has not printed
