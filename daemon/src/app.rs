@@ -136,7 +136,13 @@ fn eval(corpus: &Path, ocr_languages: Option<Vec<String>>) -> Result<ExitCode, C
     let ocr = engine.as_ref().map(|e| {
         move |page: &crate::PageImage| e.borrow_mut().recognize(page).map(|p| p.text()).unwrap_or_default()
     });
-    let report = crate::eval::run_eval(corpus, ocr.as_ref().map(|f| f as &dyn Fn(&crate::PageImage) -> String)).map_err(runtime)?;
+    let bar: RefCell<Option<ProgressBar>> = RefCell::new(None);
+    let tick = |done: usize, total: usize| bar.borrow_mut().get_or_insert_with(|| progress(total)).set_position(done as u64);
+    let report = crate::eval::run_eval_with_progress(corpus, ocr.as_ref().map(|f| f as &dyn Fn(&crate::PageImage) -> String), &tick);
+    if let Some(bar) = bar.into_inner() {
+        bar.finish_and_clear();
+    }
+    let report = report.map_err(runtime)?;
     print!("{report}");
     Ok(ExitCode::SUCCESS)
 }

@@ -498,11 +498,22 @@ pub fn match_seals(dets: &[Seal], truth: &[TruthSeal]) -> Vec<Option<usize>> {
 /// read on its own, before and after [`suppress_seal_ink`]) and the junk
 /// characters OCR reads out of seals that cover no text.
 pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -> Result<EvalReport, EvalError> {
+    run_eval_with_progress(corpus_dir, ocr, &|_, _| {})
+}
+
+/// [`run_eval`], calling `progress(done, total)` after each page (for a
+/// progress bar: `--cer` reads every line under a seal twice).
+pub fn run_eval_with_progress(
+    corpus_dir: &Path,
+    ocr: Option<&dyn Fn(&PageImage) -> String>,
+    progress: &dyn Fn(usize, usize),
+) -> Result<EvalReport, EvalError> {
     let truth = load_truth(corpus_dir)?;
     let mut rep = EvalReport { corpus: corpus_dir.to_path_buf(), cer: ocr.map(|_| CerReport::default()), ..Default::default() };
     // Per document: (has a seal, has a seal in the image, has a detection).
     let mut docs: BTreeMap<String, (bool, bool, bool)> = BTreeMap::new();
-    for t in &truth {
+    for (i, t) in truth.iter().enumerate() {
+        progress(i, truth.len());
         let page = match load_page(corpus_dir, t) {
             Ok(p) => p,
             Err(e) => {
@@ -543,6 +554,7 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
             measure_cer(read, &page, &dets, t, cer);
         }
     }
+    progress(truth.len(), truth.len());
     rep.add_docs(docs.into_values());
     Ok(rep)
 }
@@ -707,6 +719,20 @@ mod tests {
         rep.modes.insert("bilevel".into(), c);
         let text = rep.to_string();
         assert!(text.contains("documents with a visible seal: recall 0.5000 (tp 1 fn 1)"), "{text}");
+    }
+
+    #[test]
+    fn progress_is_reported_per_page_and_an_unreadable_page_is_listed_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        image::RgbImage::from_pixel(200, 280, image::Rgb([246, 242, 230])).save(dir.path().join("p0000.png")).unwrap();
+        std::fs::write(dir.path().join("p0001.png"), b"not a png").unwrap();
+        let line = |f: &str| format!(r#"{{"file": "{f}", "doc": "{f}", "mode": "color", "dpi": 200, "seals": []}}"#);
+        std::fs::write(dir.path().join("truth.jsonl"), format!("{}\n{}\n", line("p0000.png"), line("p0001.png"))).unwrap();
+        let calls = std::cell::RefCell::new(Vec::new());
+        let rep = run_eval_with_progress(dir.path(), None, &|done, total| calls.borrow_mut().push((done, total))).unwrap();
+        assert_eq!(calls.into_inner(), vec![(0, 2), (1, 2), (2, 2)]);
+        assert_eq!(rep.failed.len(), 1, "{:?}", rep.failed);
+        assert_eq!(rep.failed[0].0, "p0001.png");
     }
 
     #[test]
