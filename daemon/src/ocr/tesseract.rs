@@ -32,6 +32,10 @@ impl TesseractEngine {
 }
 
 fn init(languages: &str) -> Result<Tesseract, OcrError> {
+    // Leptonica, inside tesseract, prints errors it recovers from to stderr
+    // ("box outside rectangle" on a small crop, seen under `inkan eval
+    // --cer`); as for our own leptonica reads, inkan reports failures itself.
+    crate::pix::quiet();
     let fail = |reason: String| OcrError::Init { languages: languages.to_string(), reason };
     let mut api = Tesseract::new(None, Some(languages))
         .map_err(|e| fail(format!("{e} (is the tesseract-ocr-{} package installed?)", languages.split('+').next().unwrap_or(""))))?
