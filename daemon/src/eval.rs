@@ -501,8 +501,9 @@ pub fn run_eval(corpus_dir: &Path, ocr: Option<&dyn Fn(&PageImage) -> String>) -
     run_eval_with_progress(corpus_dir, ocr, &|_, _| {})
 }
 
-/// [`run_eval`], calling `progress(done, total)` after each page (for a
-/// progress bar: `--cer` reads every line under a seal twice).
+/// [`run_eval`], calling `progress(done, total)` before each page and once
+/// at the end (for a progress bar: `--cer` reads every line under a seal
+/// twice).
 pub fn run_eval_with_progress(
     corpus_dir: &Path,
     ocr: Option<&dyn Fn(&PageImage) -> String>,
