@@ -72,11 +72,10 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
     let band_y = ((bh * 0.08).round() as usize).max(1);
     let thin_x = ((bw * 0.04).round() as usize).max(1);
     let thin_y = ((bh * 0.04).round() as usize).max(1);
-    let mut thin = [vec![false; b.w()], vec![false; b.w()], vec![false; b.h()], vec![false; b.h()]];
-    let mut top = vec![false; b.w()];
-    let mut bottom = vec![false; b.w()];
-    let mut left = vec![false; b.h()];
-    let mut right = vec![false; b.h()];
+    // Per side (top, bottom, left, right), for each position along it: the
+    // distance from the side to the nearest ink (`side_cov` and `edge_cov`
+    // count the positions within their bands).
+    let mut near = [vec![usize::MAX; b.w()], vec![usize::MAX; b.w()], vec![usize::MAX; b.h()], vec![usize::MAX; b.h()]];
     let (ix0, ix1) = (b.x0 + (bw * 0.18) as usize, b.x1 - (bw * 0.18) as usize);
     let (iy0, iy1) = (b.y0 + (bh * 0.18) as usize, b.y1 - (bh * 0.18) as usize);
     let mut rin = 0u32;
@@ -117,29 +116,21 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
             if (ix0..ix1).contains(&x) && (iy0..iy1).contains(&y) {
                 rin += 1;
             }
-            if y < b.y0 + band_y {
-                top[x - b.x0] = true;
+            // Only ink within the wider band is recorded (the thin band
+            // lies inside it): most ink is further in.
+            let (i, j) = (x - b.x0, y - b.y0);
+            let (di, dj) = (b.x1 - 1 - x, b.y1 - 1 - y);
+            if j < band_y {
+                near[0][i] = near[0][i].min(j);
             }
-            if y >= b.y1 - band_y {
-                bottom[x - b.x0] = true;
+            if dj < band_y {
+                near[1][i] = near[1][i].min(dj);
             }
-            if x < b.x0 + band_x {
-                left[y - b.y0] = true;
+            if i < band_x {
+                near[2][j] = near[2][j].min(i);
             }
-            if x >= b.x1 - band_x {
-                right[y - b.y0] = true;
-            }
-            if y < b.y0 + thin_y {
-                thin[0][x - b.x0] = true;
-            }
-            if y >= b.y1 - thin_y {
-                thin[1][x - b.x0] = true;
-            }
-            if x < b.x0 + thin_x {
-                thin[2][y - b.y0] = true;
-            }
-            if x >= b.x1 - thin_x {
-                thin[3][y - b.y0] = true;
+            if di < band_x {
+                near[3][j] = near[3][j].min(di);
             }
             if is_core(m, x, y) {
                 let v = m.value[row + x] as f64;
@@ -150,7 +141,7 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
         }
     }
     let frac = |a: u32, n: u32| if n == 0 { 0.0 } else { a as f32 / n as f32 };
-    let cov = |v: &[bool]| if v.is_empty() { 0.0 } else { v.iter().filter(|&&t| t).count() as f32 / v.len() as f32 };
+    let cov = |v: &[usize], band: usize| if v.is_empty() { 0.0 } else { v.iter().filter(|&&d| d < band).count() as f32 / v.len() as f32 };
     // Expected ring pixels per sector if the ring were a thin line: a sector
     // counts when it holds at least a few pixels (noise specks do not close a ring).
     let per_sector_min = ((ring_n as f32 / SECTORS as f32) * 0.04).max(1.0) as u32;
@@ -186,14 +177,14 @@ pub fn measure(m: &WorkMap, b: &Box) -> Features {
         ring_fill: frac(ring_i, ring_n),
         inner_fill: frac(in_i, in_n),
         corner_fill: frac(co_i, co_n),
-        side_cov: [cov(&top), cov(&bottom), cov(&left), cov(&right)],
+        side_cov: [cov(&near[0], band_y), cov(&near[1], band_y), cov(&near[2], band_x), cov(&near[3], band_x)],
         rect_inner_fill: frac(rin, ((ix1 - ix0) * (iy1 - iy0)).max(1) as u32),
         texture: if sn >= 40 && mean > 0.0 { (var.sqrt() / mean) as f32 } else { -1.0 },
         strength: mean as f32,
         inner_span: if sx1 > sx0 { ((sx1 - sx0) as f32 / bw).max((sy1 - sy0) as f32 / bh) } else { 0.0 },
         context: (outside as f32 - m.density * margin as f32).max(0.0) / ink.max(1) as f32,
         luma_texture: -1.0,
-        edge_cov: thin.each_ref().map(|v| cov(v)),
+        edge_cov: [cov(&near[0], thin_y), cov(&near[1], thin_y), cov(&near[2], thin_x), cov(&near[3], thin_x)],
     }
 }
 

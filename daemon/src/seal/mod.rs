@@ -328,7 +328,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let mut boxes: Vec<label::Box> = groups.iter().chain(&joined).filter(framed).map(|g| g.bbox).collect();
     boxes.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
     boxes.dedup();
-    let found: Vec<PxRect> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect();
+    let found = seal_boxes(&out);
     for b in boxes {
         if found.iter().any(|s| s.iou(&to_px(&b)) > 0.5) {
             continue;
@@ -369,7 +369,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // corners). The seals measured ≤ 0.16 inked; without that bound a
     // solid pair of bullets (0.74) passed on held-out seed 43.
     if color == SealColor::Black {
-        let found: Vec<PxRect> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect();
+        let found = seal_boxes(&out);
         let known = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
         for g in loose.iter().filter(size_ok).filter(upright).filter(|g| !known(g)) {
             if found.iter().any(|s| s.iou(&to_px(&g.bbox)) > 0.0) {
@@ -392,7 +392,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // again. Only rejected groups: growing every group joins nearby seals
     // and text into one.
     if color == SealColor::Red && map.faint > 0 {
-        let found: Vec<PxRect> = out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect();
+        let found = seal_boxes(&out);
         let (min_seed, margin) = ((3.0 * ppm).round() as usize, (12.0 * ppm).round() as usize);
         let seeds: Vec<&label::Component> = groups
             .iter()
@@ -460,6 +460,11 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     out
 }
 
+/// The boxes of the candidates judged seals so far.
+fn seal_boxes(out: &[Candidate]) -> Vec<PxRect> {
+    out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect()
+}
+
 /// The working map with its mask of possible seal ink, rules erased.
 fn work_map(page: &PageImage) -> (mask::WorkMap, SealColor) {
     let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
@@ -514,8 +519,8 @@ fn trim_box(map: &mask::WorkMap, b: &label::Box, k: usize) -> Option<label::Box>
     // the box's edge (the edge of a group it widened).
     let (w, h) = (b.w() + 2 * k, b.h() + 2 * k);
     let mut framed = vec![0u8; w * h];
-    for (y, row) in crop_mask(map, b).chunks_exact(b.w()).enumerate() {
-        framed[(y + k) * w + k..][..b.w()].copy_from_slice(row);
+    for y in b.y0..b.y1 {
+        framed[(y - b.y0 + k) * w + k..][..b.w()].copy_from_slice(&map.mask[y * map.w + b.x0..][..b.w()]);
     }
     let opened = mask::open_k(&framed, w, h, k);
     let o = ink_box(&opened, w, &label::Box { x0: 0, y0: 0, x1: w, y1: h })?;
