@@ -200,9 +200,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         let features = measure(&b);
         let bbox = to_px(&b);
         let seal = features::classify(&features, color, false).map(|(shape, confidence)| Seal { bbox, shape, color, confidence });
-        if seal.is_none() && refit && !features::framed_bar(&features) {
+        if seal.is_none() && refit && !features::framed_bar(&features) && !features::broken_frame(&features) {
             // A ring with a missing arc has a box cut short: fit the circle and look
-            // again (not to a frame: see `framed_bar`).
+            // again (not to a frame: see `framed_bar`, `broken_frame`).
             if let Some(rb) = refit_box(map, &b) {
                 let rf = measure(&rb);
                 if let Some((shape, confidence)) = features::classify(&rf, color, true) {
@@ -1096,6 +1096,31 @@ mod tests {
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.bbox.iou(&PxRect::new(362, 362, 538, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn on_1_bit_pages_one_end_of_a_broken_stamp_frame_is_not_a_square_seal() {
+        // Seed 47, p0235: a framed text stamp 30 × 13 mm through the
+        // threshold, its rules broken 1 mm apart a third of the way along.
+        // The piece left of the break (frame end, a glyph whose right stroke
+        // closes it) is square enough; the rules run on past its open side.
+        let stamp = |x: f32, y: f32| {
+            let frame = x.abs() <= 177.0 && y.abs() <= 77.0 && (x.abs() >= 167.0 || y.abs() >= 67.0);
+            let gap = (-50.0..=-38.0).contains(&x);
+            let glyph = ((-61.0..=-51.0).contains(&x) && (-77.0..=5.0).contains(&y))
+                || ((-150.0..=-51.0).contains(&x) && y.abs() <= 5.0)
+                || ((-110.0..=-100.0).contains(&x) && y.abs() <= 50.0)
+                || ((20.0..=100.0).contains(&x) && (y.abs() <= 5.0 || (x - 60.0).abs() <= 5.0) && y.abs() <= 45.0);
+            ((frame && !gap) || glyph) as u8 as f32
+        };
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 180.0, [30, 30, 30], &stamp);
+        assert!(detect_seals(&page(img, ColorMode::Bilevel)).is_empty());
+        // The rule on the piece's measures, and on a square seal's with text
+        // beside it (seed 41, p0152): inked along every side, it stays.
+        let f = Features { side_cov: [1.0, 1.0, 1.0, 0.61], runs_on: [0.0, 0.0, 0.0, 0.83], ..Features::default() };
+        assert!(features::broken_frame(&f));
+        assert!(!features::broken_frame(&Features { runs_on: [0.5, 0.5, 0.5, 0.0], side_cov: [0.83, 0.9, 0.95, 1.0], ..f }));
     }
 
     #[test]
