@@ -269,6 +269,54 @@ pub fn luma_texture(img: &RgbImage, m: &WorkMap, b: &Box) -> f32 {
 /// wider boxes are text stamps and titles.
 pub const SEAL_ASPECT: std::ops::RangeInclusive<f32> = 0.78..=2.3;
 
+/// The straightest outer bar along a long side of a box wider than high
+/// (or higher than wide): of the lines at up to 12° to that side through
+/// its outer quarter with (nearly) no ink beyond them (in ≤ 10 % of the
+/// columns, more than 2 working pixels out), the largest fraction of the
+/// box's length on ink (within a working pixel). A text stamp stamped
+/// askew has its frame's bar across `edge_cov`'s band; a ring cut short has
+/// an arc there, flat over a fraction of it only, and a rule crossing a
+/// ring has the ring's arc beyond it.
+pub fn tilted_bar(m: &WorkMap, b: &Box) -> f32 {
+    let wide = b.w() >= b.h();
+    let (len, across) = if wide { (b.w(), b.h()) } else { (b.h(), b.w()) };
+    if len == 0 || across < 4 {
+        return 0.0;
+    }
+    let ink = |u: usize, v: isize| {
+        (0..across as isize).contains(&v) && {
+            let v = v as usize;
+            let (x, y) = if wide { (b.x0 + u, b.y0 + v) } else { (b.x0 + v, b.y0 + u) };
+            m.mask[y * m.w + x] != 0
+        }
+    };
+    // The ink's envelope: per position along, its first and last ink across.
+    let (mut first, mut last) = (vec![isize::MAX; len], vec![isize::MIN; len]);
+    for u in 0..len {
+        for v in 0..across as isize {
+            if ink(u, v) {
+                first[u] = first[u].min(v);
+                last[u] = last[u].max(v);
+            }
+        }
+    }
+    let band = across / 4;
+    let mut best = 0;
+    for step in -8..=8 {
+        let slope = (step as f32 * 1.5).to_radians().tan();
+        for mid in (0..band).chain(across - band..across) {
+            let line = |u: usize| (mid as f32 + slope * (u as f32 - len as f32 / 2.0)).round() as isize;
+            let beyond = (0..len).filter(|&u| if mid < band { first[u] < line(u) - 2 } else { last[u] > line(u) + 2 }).count();
+            if beyond * 10 > len {
+                continue;
+            }
+            let hits = (0..len).filter(|&u| (-1..=1).any(|d| ink(u, line(u) + d))).count();
+            best = best.max(hits);
+        }
+    }
+    best as f32 / len as f32
+}
+
 /// One end of a framed text stamp: a side not inked along (< 0.7 of it)
 /// with the rules of the two sides meeting it running on past it over half
 /// of 3 mm or more (`runs_on`). A stamp's frame broken by a light 1-bit
@@ -970,6 +1018,36 @@ mod tests {
         let stamp = Features { w_mm: 23.2, h_mm: 23.4, aspect: 1.005, fill: 0.221, ring_cov: 0.625, ring_fill: 0.160, inner_fill: 0.357, side_cov: [0.0, 0.0, 0.533, 0.239], rect_inner_fill: 0.315, texture: 0.224, strength: 57.5, inner_span: 0.634, luma_texture: 0.382, ..date };
         assert_eq!(classify(&stamp, SealColor::Red, true), None);
     }
+    #[test]
+    fn a_frame_bar_stamped_askew_is_straight_a_ring_cut_short_is_not() {
+        // A 120 × 60 working-pixel box (20 × 10 mm at 150 dpi).
+        let map = |ink: &dyn Fn(f32, f32) -> bool| {
+            let mut m = WorkMap::new(140, 80, 2, 300.0);
+            for y in 0..80 {
+                for x in 0..140 {
+                    m.mask[y * 140 + x] = ink(x as f32, y as f32) as u8;
+                }
+            }
+            m
+        };
+        let b = Box { x0: 10, y0: 10, x1: 130, y1: 70 };
+        // Seed 47, p0079: a text stamp's frame 5° askew, its top bar the
+        // outermost ink, glyphs below it.
+        let tilt = 5f32.to_radians().tan();
+        let stamp = map(&|x, y| {
+            let top = 14.0 + tilt * (x - 70.0);
+            (10.0..130.0).contains(&x) && ((y - top).abs() <= 1.5 || ((40.0..50.0).contains(&y) && (30.0..110.0).contains(&x)))
+        });
+        assert!(tilted_bar(&stamp, &b) >= 0.9, "{}", tilted_bar(&stamp, &b));
+        // A ring of 60 px radius cut short above: its top is an arc.
+        let arc = map(&|x, y| (((x - 70.0).powi(2) + (y - 72.0).powi(2)).sqrt() - 60.0).abs() <= 1.5 && y >= 10.0);
+        assert!(tilted_bar(&arc, &b) < 0.6, "{}", tilted_bar(&arc, &b));
+        // A straight rule across that ring a little below its top: the
+        // ring's arc lies beyond it.
+        let crossed = map(&|x, y| ((((x - 70.0).powi(2) + (y - 72.0).powi(2)).sqrt() - 60.0).abs() <= 1.5 && y >= 10.0) || ((y - 22.0).abs() <= 1.0 && (10.0..130.0).contains(&x)));
+        assert!(tilted_bar(&crossed, &b) < 0.6, "{}", tilted_bar(&crossed, &b));
+    }
+
     #[test]
     fn a_wide_box_with_a_straight_bar_along_its_edge_is_a_frame_not_a_ring_cut_short() {
         // Seed 41, p0138: a faded 済 stamp, 97 × 72 working pixels, its
