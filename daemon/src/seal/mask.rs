@@ -718,6 +718,64 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
     }
 }
 
+/// Erases thin straight lines broken into dashes (a gray dropout rule
+/// whose ink wavers about the band's edge): in a row or a column, runs of
+/// at least `dash` pixels apart by at most `gap`, two or more of them
+/// spanning at least `min_len`; of those runs, the cross-sections at most
+/// `max_thick` thick go (as in [`remove_thin_lines`]). A seal's ring is
+/// short in a row where it crosses it, so a row through a seal breaks at
+/// the ring; its name's strokes do not span `min_len`.
+pub fn remove_dashed_lines(m: &mut WorkMap, min_len: usize, max_thick: usize, dash: usize, gap: usize) {
+    let (w, h, mask) = (m.w, m.h, &mut m.mask);
+    let mut kill = Vec::new();
+    dashed_rows(mask, w, h, (min_len, max_thick, dash, gap), &mut kill, &|i| i);
+    let mut t = vec![0u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            t[x * h + y] = mask[y * w + x];
+        }
+    }
+    dashed_rows(&t, h, w, (min_len, max_thick, dash, gap), &mut kill, &|i| (i % h) * w + i / h);
+    for i in kill {
+        mask[i] = 0;
+    }
+    m.density = set_pixels(&m.mask) as f32 / (w * h).max(1) as f32;
+}
+
+/// The rows of [`remove_dashed_lines`]: pushes the index (through `index`)
+/// of every pixel to erase.
+fn dashed_rows(mask: &[u8], w: usize, h: usize, (min_len, max_thick, dash, gap): (usize, usize, usize, usize), kill: &mut Vec<usize>, index: &dyn Fn(usize) -> usize) {
+    let mut chain: Vec<(usize, usize)> = Vec::new();
+    for y in 0..h {
+        let row = &mask[y * w..][..w];
+        chain.clear();
+        let mut x = next_nonzero(row, 0);
+        loop {
+            let run = (x < w).then(|| (x, next_zero(row, x)));
+            let dash_run = run.filter(|&(s, e)| e - s >= dash);
+            match (dash_run, chain.last()) {
+                (Some((s, e)), Some(&(_, pe))) if s - pe <= gap => chain.push((s, e)),
+                _ => {
+                    if chain.len() >= 2 && chain[chain.len() - 1].1 - chain[0].0 >= min_len {
+                        for &(s, e) in &chain {
+                            for xx in s..e {
+                                let (top, n) = vertical_section(mask, w, h, xx, y, max_thick + 1);
+                                if n <= max_thick {
+                                    kill.extend((top..top + n).map(|yy| index(yy * w + xx)));
+                                }
+                            }
+                        }
+                    }
+                    chain.clear();
+                    chain.extend(dash_run);
+                }
+            }
+            let Some((_, e)) = run else { break };
+            x = next_nonzero(row, e);
+        }
+    }
+}
+
 /// The vertical stretch of ink through (x, y): its top row and length,
 /// counted up to `cap` (a length of `cap` may be longer).
 fn vertical_section(mask: &[u8], w: usize, h: usize, x: usize, y: usize, cap: usize) -> (usize, usize) {
@@ -783,6 +841,42 @@ mod tests {
         m.mask[90 * m.w + 48] = 1;
         m.mask[90 * m.w + 49] = 1;
         assert_eq!(grow_faint(&m, &Box { x0: 48, y0: 90, x1: 50, y1: 91 }, 10, 30), None);
+    }
+
+    #[test]
+    fn a_rule_broken_into_dashes_goes_a_seal_and_a_row_of_small_marks_stay() {
+        // 150 dpi: 12 mm = 70 px, 1 mm = 6 px, 0.6 mm = 4 px thick at most.
+        let mut m = WorkMap::new(200, 200, 2, 300.0);
+        let mut set = |x: usize, y: usize| m.mask[y * 200 + x] = 1;
+        for x in 11..187 {
+            // A rule 2 px thick, 8-px dashes 3 px apart; the same turned.
+            if x % 11 < 8 {
+                (20..22).for_each(|y| set(x, y));
+                (20..22).for_each(|y| set(y, x));
+            }
+            // Small marks 4 px long 2 apart (under the 6-px dash): they stay.
+            if x >= 30 && x % 6 < 4 {
+                (180..182).for_each(|y| set(x, y));
+            }
+        }
+        // A ring of radius 40 with a name bar across it, inside the dashes.
+        for y in 0..200 {
+            for x in 0..200 {
+                let d = ((x as f32 - 110.0).powi(2) + (y as f32 - 100.0).powi(2)).sqrt();
+                if (38.5..=40.5).contains(&d) || ((85..135).contains(&x) && (99..101).contains(&y)) {
+                    set(x, y);
+                }
+            }
+        }
+        let ring_and_marks = {
+            let mut r = m.mask.clone();
+            (20..22).for_each(|y| (11..187).for_each(|x| r[y * 200 + x] = 0));
+            (20..22).for_each(|x| (11..187).for_each(|y| r[y * 200 + x] = 0));
+            r
+        };
+        remove_dashed_lines(&mut m, 70, 4, 6, 6);
+        let diff: Vec<(usize, usize, u8)> = (0..200 * 200).filter(|&i| m.mask[i] != ring_and_marks[i]).map(|i| (i % 200, i / 200, m.mask[i])).take(12).collect();
+        assert!(diff.is_empty(), "(x, y, left) where they differ: {diff:?}");
     }
 
     #[test]
