@@ -718,24 +718,25 @@ pub fn remove_thin_lines(mask: &mut [u8], w: usize, h: usize, min_len: usize, ma
     }
 }
 
-/// Erases thin straight lines broken into dashes (a gray dropout rule
-/// whose ink wavers about the band's edge): in a row or a column, runs of
-/// at least `dash` pixels apart by at most `gap`, two or more of them
-/// spanning at least `min_len`; of those runs, the cross-sections at most
-/// `max_thick` thick go (as in [`remove_thin_lines`]). A seal's ring is
-/// short in a row where it crosses it, so a row through a seal breaks at
-/// the ring; its name's strokes do not span `min_len`.
-pub fn remove_dashed_lines(m: &mut WorkMap, min_len: usize, max_thick: usize, dash: usize, gap: usize) {
+/// Erases thin straight lines broken into dashes or dots (a gray dropout
+/// rule whose ink lies about the band's edge): in a row or a column, runs
+/// at most `gap` apart, two or more of them spanning at least `min_len`,
+/// where at least 90 % of the runs' pixels have a cross-section at most
+/// `max_thick` thick; those thin cross-sections go (as in
+/// [`remove_thin_lines`]). A row through a seal or through title glyphs
+/// crosses their rings and vertical strokes, whose cross-sections there
+/// are long.
+pub fn remove_dashed_lines(m: &mut WorkMap, min_len: usize, max_thick: usize, gap: usize) {
     let (w, h, mask) = (m.w, m.h, &mut m.mask);
     let mut kill = Vec::new();
-    dashed_rows(mask, w, h, (min_len, max_thick, dash, gap), &mut kill, &|i| i);
+    dashed_rows(mask, w, h, (min_len, max_thick, gap), &mut kill, &|i| i);
     let mut t = vec![0u8; w * h];
     for y in 0..h {
         for x in 0..w {
             t[x * h + y] = mask[y * w + x];
         }
     }
-    dashed_rows(&t, h, w, (min_len, max_thick, dash, gap), &mut kill, &|i| (i % h) * w + i / h);
+    dashed_rows(&t, h, w, (min_len, max_thick, gap), &mut kill, &|i| (i % h) * w + i / h);
     for i in kill {
         mask[i] = 0;
     }
@@ -744,7 +745,7 @@ pub fn remove_dashed_lines(m: &mut WorkMap, min_len: usize, max_thick: usize, da
 
 /// The rows of [`remove_dashed_lines`]: pushes the index (through `index`)
 /// of every pixel to erase.
-fn dashed_rows(mask: &[u8], w: usize, h: usize, (min_len, max_thick, dash, gap): (usize, usize, usize, usize), kill: &mut Vec<usize>, index: &dyn Fn(usize) -> usize) {
+fn dashed_rows(mask: &[u8], w: usize, h: usize, (min_len, max_thick, gap): (usize, usize, usize), kill: &mut Vec<usize>, index: &dyn Fn(usize) -> usize) {
     let mut chain: Vec<(usize, usize)> = Vec::new();
     for y in 0..h {
         let row = &mask[y * w..][..w];
@@ -752,22 +753,23 @@ fn dashed_rows(mask: &[u8], w: usize, h: usize, (min_len, max_thick, dash, gap):
         let mut x = next_nonzero(row, 0);
         loop {
             let run = (x < w).then(|| (x, next_zero(row, x)));
-            let dash_run = run.filter(|&(s, e)| e - s >= dash);
-            match (dash_run, chain.last()) {
+            match (run, chain.last()) {
                 (Some((s, e)), Some(&(_, pe))) if s - pe <= gap => chain.push((s, e)),
                 _ => {
                     if chain.len() >= 2 && chain[chain.len() - 1].1 - chain[0].0 >= min_len {
-                        for &(s, e) in &chain {
-                            for xx in s..e {
-                                let (top, n) = vertical_section(mask, w, h, xx, y, max_thick + 1);
-                                if n <= max_thick {
-                                    kill.extend((top..top + n).map(|yy| index(yy * w + xx)));
-                                }
+                        let sections: Vec<(usize, usize, usize)> = chain.iter().flat_map(|&(s, e)| s..e).map(|xx| {
+                            let (top, n) = vertical_section(mask, w, h, xx, y, max_thick + 1);
+                            (xx, top, n)
+                        }).collect();
+                        let thin = sections.iter().filter(|&&(_, _, n)| n <= max_thick).count();
+                        if thin * 10 >= sections.len() * 9 {
+                            for &(xx, top, n) in sections.iter().filter(|&&(_, _, n)| n <= max_thick) {
+                                kill.extend((top..top + n).map(|yy| index(yy * w + xx)));
                             }
                         }
                     }
                     chain.clear();
-                    chain.extend(dash_run);
+                    chain.extend(run);
                 }
             }
             let Some((_, e)) = run else { break };
@@ -844,7 +846,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_broken_into_dashes_goes_a_seal_and_a_row_of_small_marks_stay() {
+    fn rules_broken_into_dashes_or_dots_go_a_seal_and_a_row_of_glyphs_stay() {
         // 150 dpi: 12 mm = 70 px, 1 mm = 6 px, 0.6 mm = 4 px thick at most.
         let mut m = WorkMap::new(200, 200, 2, 300.0);
         let mut set = |x: usize, y: usize| m.mask[y * 200 + x] = 1;
@@ -854,10 +856,17 @@ mod tests {
                 (20..22).for_each(|y| set(x, y));
                 (20..22).for_each(|y| set(y, x));
             }
-            // Small marks 4 px long 2 apart (under the 6-px dash): they stay.
-            if x >= 30 && x % 6 < 4 {
-                (180..182).for_each(|y| set(x, y));
+            // A dotted rule: 2-px dots 2 px apart.
+            if x % 4 < 2 {
+                (190..192).for_each(|y| set(x, y));
             }
+        }
+        // A row of glyphs 4 px apart, a bar across each and a 3-px
+        // vertical stroke through it (seed 51: title glyphs).
+        for g in 0..8 {
+            let x0 = 30 + g * 16;
+            (x0..x0 + 12).for_each(|x| (170..172).for_each(|y| set(x, y)));
+            (x0 + 5..x0 + 8).for_each(|x| (160..182).for_each(|y| set(x, y)));
         }
         // A ring of radius 40 with a name bar across it, inside the dashes.
         for y in 0..200 {
@@ -868,14 +877,15 @@ mod tests {
                 }
             }
         }
-        let ring_and_marks = {
+        let kept = {
             let mut r = m.mask.clone();
             (20..22).for_each(|y| (11..187).for_each(|x| r[y * 200 + x] = 0));
             (20..22).for_each(|x| (11..187).for_each(|y| r[y * 200 + x] = 0));
+            (190..192).for_each(|y| (11..187).for_each(|x| r[y * 200 + x] = 0));
             r
         };
-        remove_dashed_lines(&mut m, 70, 4, 6, 6);
-        let diff: Vec<(usize, usize, u8)> = (0..200 * 200).filter(|&i| m.mask[i] != ring_and_marks[i]).map(|i| (i % 200, i / 200, m.mask[i])).take(12).collect();
+        remove_dashed_lines(&mut m, 70, 4, 6);
+        let diff: Vec<(usize, usize, u8)> = (0..200 * 200).filter(|&i| m.mask[i] != kept[i]).map(|i| (i % 200, i / 200, m.mask[i])).take(12).collect();
         assert!(diff.is_empty(), "(x, y, left) where they differ: {diff:?}");
     }
 

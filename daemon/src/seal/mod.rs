@@ -487,15 +487,17 @@ fn work_map(page: &PageImage) -> (mask::WorkMap, SealColor) {
     let max_thick = ((thick_mm * ppm).round() as usize).max(2);
     mask::clean_lines(&mut map, (12.0 * ppm) as usize, max_thick);
     // Gray: a dropout form's rules whose ink lies about the mid-gray band's
-    // edge break into dashes shorter than the line length, and join the
-    // seals stamped in its cells into one group too big to judge (seed 49,
-    // p0049: three seals of a 稟議書 table). Runs of ≥ 1 mm at most 1 mm
-    // apart, together ≥ 12 mm, go too. Not in colour (hysteresis keeps the
-    // red rules whole) nor on bilevel pages (a row through a line of text
-    // is such a chain).
+    // edge break into dashes or dots shorter than the line length, and join
+    // the seals stamped in its cells into one group too big to judge (seed
+    // 49, p0049, and seed 51, p0070: every seal of a 稟議書 table). Runs at
+    // most 1 mm apart, together ≥ 12 mm and ≥ 90 % thin, go too: a row
+    // through title glyphs crosses their vertical strokes (runs of any
+    // length without that share split gray titles into round pieces). Not
+    // in colour (hysteresis keeps the red rules whole) nor on bilevel pages
+    // (a row of thresholded text is such a chain).
     if color == SealColor::Gray {
         let mm = (ppm.round() as usize).max(2);
-        mask::remove_dashed_lines(&mut map, (12.0 * ppm) as usize, max_thick, mm, mm);
+        mask::remove_dashed_lines(&mut map, (12.0 * ppm) as usize, max_thick, mm);
     }
     (map, color)
 }
