@@ -1121,8 +1121,9 @@ mod tests {
 
     #[test]
     fn on_1_bit_pages_one_end_of_a_broken_stamp_frame_is_not_a_square_seal() {
-        // Seed 47, p0235: a framed text stamp 30 × 13 mm through the
-        // threshold, its rules broken 1 mm apart a third of the way along.
+        // As on seed 47, p0235: a framed text stamp (here 30 × 13 mm)
+        // through the threshold, its rules broken 1 mm apart a third of the
+        // way along.
         // The piece left of the break (frame end, a glyph whose right stroke
         // closes it) is square enough; the rules run on past its open side.
         let stamp = |x: f32, y: f32| {
