@@ -354,9 +354,10 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // a bold title glyph. Kept only with little ink around (context < 0.6:
     // the pen circles measured 0.83–1.05) and a name that is not solid
     // (inside < 0.5: title glyphs 0.51–0.55).
-    // (A group of one piece is a component, judged above.)
-    let single = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
-    out.extend(joined.iter().filter(size_ok).filter(|g| !single(g)).map(|g| {
+    // (A group of one piece is a component, judged above; the same holds
+    // for the 1.5 mm groups below.)
+    let a_group = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
+    out.extend(joined.iter().filter(size_ok).filter(|g| !a_group(g)).map(|g| {
         let mut c = judge(&map, g, true);
         if c.features.context >= 0.6 || c.features.inner_fill >= 0.5 {
             c.seal = None;
@@ -378,8 +379,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // solid pair of bullets (0.74) passed on held-out seed 43.
     if color == SealColor::Black {
         let found = seal_boxes(&out);
-        let known = |g: &&label::Component| groups.iter().any(|c| c.bbox == g.bbox);
-        for g in loose.iter().filter(size_ok).filter(upright).filter(|g| !known(g)) {
+        for g in loose.iter().filter(size_ok).filter(upright).filter(|g| !a_group(g)) {
             if found.iter().any(|s| s.iou(&to_px(&g.bbox)) > 0.0) {
                 continue;
             }
