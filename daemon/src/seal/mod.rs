@@ -28,7 +28,8 @@
 //! searched for the rings and square frames inside them ([`square`]); on
 //! colour pages, red groups that hold no seal are grown into the faint ink
 //! around them (a seal faded along one side) and judged again.
-//! Solid shapes, wide boxes (text stamps, titles) and rings with nothing in
+//! Solid shapes, wide boxes (text stamps, titles), gray title glyphs with
+//! the next glyph of their row beside them, and rings with nothing in
 //! them (pen circles, page numbers) are rejected, and so is printed ink:
 //! flat, where stamp-pad ink is mottled (on colour pages measured in luma,
 //! which JPEG keeps at full resolution; its coarse colour blocks mottle
@@ -449,6 +450,23 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         };
         out.extend(core_groups.iter().filter(size_ok).filter(|g| !plain.iter().any(|p| same(p, &g.bbox))).map(|g| judge(cm, g, true)));
     }
+    // Gray: a printed title's glyphs are mid-gray too, and one whose
+    // strokes close an outline (書, 納) reads as a round seal. The next
+    // glyph of its row stands right beside it, as tall and on the same
+    // line (`glyph_beside`); the seals of an approval row stand further
+    // apart, each at its own height, and two seals stamped touching are
+    // both seals.
+    if color == SealColor::Gray {
+        let to_map = |b: &PxRect| label::Box { x0: (b.x0 / f) as usize, y0: (b.y0 / f) as usize, x1: (b.x1 / f) as usize, y1: (b.y1 / f) as usize };
+        let seals = seal_boxes(&out);
+        for c in out.iter_mut().filter(|c| c.seal.is_some()) {
+            if let Some(g) = glyph_beside(&map, &to_map(&c.bbox)) {
+                if !seals.iter().any(|s| s.iou(&to_px(&g)) > 0.5) {
+                    c.seal = None;
+                }
+            }
+        }
+    }
     // Overlapping verdicts (the inner ring of a company seal, the same seal
     // found with and without opening): the most confident one stays.
     let mut order: Vec<usize> = (0..out.len()).filter(|&i| out[i].seal.is_some()).collect();
@@ -466,6 +484,36 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// The next glyph of a printed row of text beside `b`, left or right, and
+/// its box: the first unbroken run of inked columns at most 0.1 of the
+/// box's height away, at least 0.3 of it wide, whose rows start and end
+/// with the box's (within 0.12 of its height, looking half a height above
+/// and below) and are inked on most of that span (not the two rules of a
+/// table row as high as a seal stamped in it). Bridging empty columns
+/// between a glyph's parts brought back a seal's own arc beside a trimmed
+/// box.
+fn glyph_beside(map: &mask::WorkMap, b: &label::Box) -> Option<label::Box> {
+    let h = b.h();
+    let (tol, gap) = ((h * 12).div_ceil(100).max(1), h.div_ceil(10));
+    let (ry0, ry1) = (b.y0.saturating_sub(h / 2), (b.y1 + h / 2).min(map.h));
+    let inked = |x: usize| (ry0..ry1).any(|y| map.mask[y * map.w + x] != 0);
+    let reach = gap + h;
+    let right: Vec<usize> = (b.x1..(b.x1 + reach).min(map.w)).collect();
+    let left: Vec<usize> = (b.x0.saturating_sub(reach)..b.x0).rev().collect();
+    [right, left].into_iter().find_map(|cols| {
+        let d = cols.iter().position(|&x| inked(x))?;
+        let run: Vec<usize> = cols[d..].iter().copied().take_while(|&x| inked(x)).collect();
+        if d > gap || run.len() * 10 < h * 3 {
+            return None;
+        }
+        let rows: Vec<usize> = (ry0..ry1).filter(|&y| run.iter().any(|&x| map.mask[y * map.w + x] != 0)).collect();
+        let (top, bottom) = (rows[0], rows[rows.len() - 1] + 1);
+        let (x0, x1) = (run[0].min(run[run.len() - 1]), run[0].max(run[run.len() - 1]) + 1);
+        (top.abs_diff(b.y0) <= tol && bottom.abs_diff(b.y1) <= tol && rows.len() * 10 >= (bottom - top) * 6)
+            .then_some(label::Box { x0, y0: top, x1, y1: bottom })
+    })
 }
 
 /// The boxes of the candidates judged seals so far.
@@ -1338,6 +1386,39 @@ mod tests {
         }
         let s = one(detect_seals(&page(img, ColorMode::Color)));
         assert!(s.bbox.iou(&PxRect::new(312, 362, 488, 538)) > 0.8, "{:?}", s.bbox);
+    }
+
+    #[test]
+    fn a_title_glyph_has_its_row_beside_it_a_seal_in_an_approval_row_does_not() {
+        // Seeds 45-53 (gray): a title glyph whose strokes close an outline
+        // (書, 納) passed as a round seal; the next glyph stood 0-0.07 of
+        // its height away, as tall. Seed 47, p0150: two seals of an
+        // approval row, as tall and level, 0.24 of their height apart.
+        // A 40-pixel box; a glyph of a vertical stroke and three bars.
+        let b = label::Box { x0: 100, y0: 20, x1: 140, y1: 60 };
+        let map_with = |dx: usize, rules: bool| {
+            let mut m = mask::WorkMap::new(300, 100, 2, 300.0);
+            for y in 21..59 {
+                m.mask[y * 300 + 158 + dx] = 1;
+            }
+            for y in [21, 40, 58] {
+                (143 + dx..176 + dx).for_each(|x| m.mask[y * 300 + x] = 1);
+            }
+            if rules {
+                // The two rules of a table row as high as the box.
+                m.mask.fill(0);
+                for y in [20, 59] {
+                    (140..300).for_each(|x| m.mask[y * 300 + x] = 1);
+                }
+            }
+            m
+        };
+        assert!(glyph_beside(&map_with(0, false), &b).is_some(), "the next glyph of a title");
+        assert!(glyph_beside(&map_with(10, false), &b).is_none(), "a seal 0.33 of its height away");
+        assert!(glyph_beside(&map_with(0, true), &b).is_none(), "a table row's rules");
+        let mut low = map_with(0, false);
+        low.mask.copy_within(0..80 * 300, 10 * 300);
+        assert!(glyph_beside(&low, &b).is_none(), "a seal a quarter of its height lower");
     }
 
     #[test]
