@@ -9,6 +9,7 @@
 //! - `rescan`: a re-scan of the same paper is marked `possible_duplicate_of`; a look-alike is not.
 //! - `compliance`: `sealed` (table, JSON, CSV), `approve`, the audit chain, search filters, the HTTP API
 //!   (auth, traversal) and the web page in headless Chromium.
+//! - `seal_pages`: seal verdicts on pages of retired held-out corpora where the detector once erred.
 
 mod util;
 
@@ -19,3 +20,4 @@ mod daemon;
 mod ingest;
 mod inspect;
 mod rescan;
+mod seal_pages;

@@ -257,8 +257,16 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // (on gray pages that split title glyphs).
     // (Not on bilevel pages: their candidates are components and groups of
     // pieces within 0.6 mm, and a split 1-bit text stamp became two seals.)
+    // A framed text stamp (COPY, seeds 51 and 55) splits into halves
+    // whose frame and letters read as two closed rings: a group with a
+    // straight bar along its top or bottom, or one at an angle
+    // (`framed_bar`, `tilted_bar`), is not split. Two round seals side by
+    // side have arcs there.
     for g in groups.iter().filter(|_| color != SealColor::Black) {
         let Some(halves) = split_pair(&map, &g.bbox) else { continue };
+        if features::framed_bar(&features::measure(&map, &g.bbox)) || features::tilted_bar(&map, &g.bbox) >= 0.6 {
+            continue;
+        }
         let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
         if halves.iter().all(|h| size_ok(&h)) {
             let judged = halves.map(|h| judge(&map, &h, true));
