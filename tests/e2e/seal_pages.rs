@@ -10,8 +10,8 @@ use std::process::Command;
 
 use crate::util::{inkan, json_lines};
 
-/// Generates page `page` of corpus `seed` (once per test run) and returns
-/// its image file and its truth line.
+/// Generates page `page` of corpus `seed` into the tests' temporary folder
+/// and returns its image file and its truth line.
 fn corpus_page(seed: u32, page: u32) -> (PathBuf, serde_json::Value) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("seal-page-{seed}-{page}"));
@@ -45,7 +45,10 @@ fn verdicts_match_truth(seed: u32, page: u32) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let found = boxes(&json_lines(&out)[0]["pages"][0]["seals"]);
     let want: Vec<Vec<f64>> = boxes(&truth["seals"]);
-    for w in &want {
+    // A faded seal on a thresholded 1-bit page can be gone from the image
+    // (`visible` < 0.25, as `inkan eval` counts it): not required.
+    let in_image = truth["seals"].as_array().unwrap().iter().map(|s| s["visible"].as_f64().unwrap() >= 0.25);
+    for (w, _) in want.iter().zip(in_image).filter(|(_, v)| *v) {
         assert!(found.iter().any(|f| iou(f, w) >= 0.5), "seed {seed} p{page}: seal {w:?} missed; found {found:?}");
     }
     for f in &found {

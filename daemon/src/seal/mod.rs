@@ -258,7 +258,7 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // (Not on bilevel pages: their candidates are components and groups of
     // pieces within 0.6 mm, and a split 1-bit text stamp became two seals.)
     // A framed text stamp (COPY, seeds 51 and 55) splits into halves
-    // whose frame and letters read as two closed rings: a group with a
+    // whose frame and letters read as two round seals: a group with a
     // straight bar along its top or bottom, or one at an angle
     // (`framed_bar`, `tilted_bar`), is not split. Two round seals side by
     // side have arcs there.
