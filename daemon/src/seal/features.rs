@@ -457,6 +457,15 @@ pub fn classify(f: &Features, color: SealColor, refit: bool) -> Option<(SealShap
     if color != SealColor::Black && f.texture < 0.0 && f.strength >= 100.0 && !named_ring {
         return None;
     }
+    // Colour: a small open ring of strong ink is a red pen mark (a loop of
+    // a scribble); a seal's ring breaks where the impression was light. On
+    // seeds 43–57 and the logo set every colour seal found up to 10.5 mm
+    // with a ring under 0.85 closed measured stroke strength ≤ 77; the
+    // three pen marks read as round seals (7–9 mm, rings 0.56–0.81)
+    // measured 119–129.
+    if color == SealColor::Red && long <= 10.0 && f.ring_cov < 0.85 && f.strength >= 100.0 {
+        return None;
+    }
     // Something small in the middle of a ring: a page number, a printed 印
     // guide. A faded seal's name is partly gone too (see `light` below).
     // Colour: the 11 mm guide circles of seeds 37–41 measured 0.40–0.43
@@ -1093,6 +1102,36 @@ mod tests {
         assert!(!framed_bar(&Features { aspect: 0.99, edge_cov: [0.9, 0.9, 0.9, 0.9], ..Default::default() }));
         // The same stamp upright.
         assert!(framed_bar(&Features { aspect: 1.35, edge_cov: [0.90, 0.14, 0.37, 0.85], ..Default::default() }));
+    }
+    #[test]
+    fn a_small_open_ring_of_strong_red_ink_is_a_pen_mark_a_faded_seal_is_not() {
+        // Seed 57, p0065: a red pen scribble, 9 × 8 mm, its loop 0.62
+        // closed, read as a round seal (0.89).
+        let pen = Features {
+            w_mm: 9.02,
+            h_mm: 8.0,
+            aspect: 0.89,
+            fill: 0.39,
+            ring_cov: 0.62,
+            ring_fill: 0.30,
+            inner_fill: 0.57,
+            corner_fill: 0.03,
+            side_cov: [0.3, 0.13, 0.17, 0.22],
+            rect_inner_fill: 0.54,
+            texture: 0.17,
+            strength: 125.0,
+            luma_texture: 0.16,
+            inner_span: 0.66,
+            context: 0.0,
+            edge_cov: [0.13, 0.08, 0.1, 0.13],
+            runs_on: [0.0; 4],
+        };
+        assert_eq!(classify(&pen, SealColor::Red, false), None);
+        // The same ring in light ink is a faded seal; closed, or bigger
+        // than 10 mm, strong ink is judged as before.
+        assert!(classify(&Features { strength: 70.0, ..pen }, SealColor::Red, false).is_some());
+        assert!(classify(&Features { ring_cov: 0.9, ..pen }, SealColor::Red, false).is_some());
+        assert!(classify(&Features { w_mm: 11.0, h_mm: 10.0, ..pen }, SealColor::Red, false).is_some());
     }
     #[test]
     fn on_1_bit_pages_an_open_circle_among_text_lines_is_a_pen_circle() {
