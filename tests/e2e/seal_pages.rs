@@ -8,11 +8,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use inkan::eval::{load_truth, TruthPage};
+use inkan::geom::PxRect;
+
 use crate::util::{inkan, json_lines};
 
 /// Generates page `page` of corpus `seed` into the tests' temporary folder
-/// and returns its image file and its truth line.
-fn corpus_page(seed: u32, page: u32) -> (PathBuf, serde_json::Value) {
+/// and returns its image file and its truth.
+fn corpus_page(seed: u32, page: u32) -> (PathBuf, TruthPage) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("seal-page-{seed}-{page}"));
     let _ = std::fs::remove_dir_all(&out);
@@ -23,19 +26,12 @@ fn corpus_page(seed: u32, page: u32) -> (PathBuf, serde_json::Value) {
         .status()
         .expect("running seal_corpus.py");
     assert!(st.success(), "seal_corpus.py failed");
-    let truth: serde_json::Value = serde_json::from_str(std::fs::read_to_string(out.join("truth.jsonl")).unwrap().trim()).unwrap();
-    (out.join(truth["file"].as_str().unwrap()), truth)
+    let truth = load_truth(&out).unwrap().remove(0);
+    (out.join(&truth.file), truth)
 }
 
-fn iou(a: &[f64], b: &[f64]) -> f64 {
-    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
-    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
-    let area = |r: &[f64]| (r[2] - r[0]) * (r[3] - r[1]);
-    w * h / (area(a) + area(b) - w * h)
-}
-
-fn boxes(v: &serde_json::Value) -> Vec<Vec<f64>> {
-    v.as_array().unwrap().iter().map(|s| s["bbox"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect()
+fn rect([x0, y0, x1, y1]: [u32; 4]) -> PxRect {
+    PxRect::new(x0, y0, x1, y1)
 }
 
 /// `inkan inspect --json --no-ocr` on the page: its seals match the truth's.
@@ -43,16 +39,20 @@ fn verdicts_match_truth(seed: u32, page: u32) {
     let (file, truth) = corpus_page(seed, page);
     let out = inkan().args(["inspect", "--json", "--no-ocr"]).arg(&file).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let found = boxes(&json_lines(&out)[0]["pages"][0]["seals"]);
-    let want: Vec<Vec<f64>> = boxes(&truth["seals"]);
+    let found: Vec<PxRect> = json_lines(&out)[0]["pages"][0]["seals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| rect(serde_json::from_value(s["bbox"].clone()).unwrap()))
+        .collect();
     // A faded seal on a thresholded 1-bit page can be gone from the image
-    // (`visible` < 0.25, as `inkan eval` counts it): not required.
-    let in_image = truth["seals"].as_array().unwrap().iter().map(|s| s["visible"].as_f64().unwrap() >= 0.25);
-    for (w, _) in want.iter().zip(in_image).filter(|(_, v)| *v) {
-        assert!(found.iter().any(|f| iou(f, w) >= 0.5), "seed {seed} p{page}: seal {w:?} missed; found {found:?}");
+    // (not `in_image`, as `inkan eval` counts it): not required.
+    for w in truth.seals.iter().filter(|s| s.in_image()).map(|s| rect(s.bbox)) {
+        assert!(found.iter().any(|f| f.iou(&w) >= 0.5), "seed {seed} p{page}: seal {w:?} missed; found {found:?}");
     }
+    let want: Vec<PxRect> = truth.seals.iter().map(|s| rect(s.bbox)).collect();
     for f in &found {
-        assert!(want.iter().any(|w| iou(f, w) >= 0.5), "seed {seed} p{page}: {f:?} is no seal (negatives {}); truth {want:?}", truth["negatives"]);
+        assert!(want.iter().any(|w| f.iou(w) >= 0.5), "seed {seed} p{page}: {f:?} is no seal (negatives {:?}); truth {want:?}", truth.negatives);
     }
 }
 
