@@ -264,11 +264,9 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // side have arcs there.
     for g in groups.iter().filter(|_| color != SealColor::Black) {
         let Some(halves) = split_pair(&map, &g.bbox) else { continue };
-        if features::framed_bar(&features::measure(&map, &g.bbox)) || features::tilted_bar(&map, &g.bbox) >= 0.6 {
-            continue;
-        }
         let halves = halves.map(|bbox| label::Component { bbox, area: 0 });
-        if halves.iter().all(|h| size_ok(&h)) {
+        let framed = || features::framed_bar(&features::measure(&map, &g.bbox)) || features::tilted_bar(&map, &g.bbox) >= 0.6;
+        if halves.iter().all(|h| size_ok(&h)) && !framed() {
             let judged = halves.map(|h| judge(&map, &h, true));
             let round = |c: &Candidate| c.seal.as_ref().is_some_and(|s| s.shape == SealShape::Round);
             let apart = judged.iter().any(|c| c.features.ring_cov >= 0.9 && c.features.context < 0.35);
