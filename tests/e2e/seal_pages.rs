@@ -69,3 +69,22 @@ fn a_colour_copy_stamp_askew_is_not_split_into_two_seals() {
     // Seed 51 p0228: the same error on a memo without seals.
     verdicts_match_truth(51, 228);
 }
+
+#[test]
+fn a_1bit_company_seal_joined_to_its_signature_is_found_at_its_size() {
+    // Seed 59 p0152: a 20 mm company seal stamped over the signatory's
+    // name and signature, joined to them in one group 29 mm tall. The
+    // rings searched in such a group were 0.38–0.52 of its short side, so
+    // the seal's ring was never tried and a 29 mm circle through the text
+    // stood in for it: one seal missed, one reported where there is none.
+    verdicts_match_truth(59, 152);
+}
+
+#[test]
+fn a_1bit_company_seal_in_an_upright_group_is_not_refitted_to_its_text() {
+    // Seed 57 p0139: the same seal and signature make an upright group of
+    // seal size (27 × 24 mm), judged as it is; the circle refitted to its
+    // outer ink (30 mm) took in the signature and read as the seal. The
+    // ring search inside the group finds the 18 mm seal, more confident.
+    verdicts_match_truth(57, 139);
+}

@@ -225,6 +225,15 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let size_ok = |g: &&label::Component| g.bbox.w().min(g.bbox.h()) >= lo && g.bbox.w().max(g.bbox.h()) <= hi;
     let upright = |g: &&label::Component| features::SEAL_ASPECT.contains(&(g.bbox.h() as f32 / g.bbox.w() as f32));
     let mut out: Vec<Candidate> = groups.iter().filter(size_ok).map(|g| judge(&map, g, true)).collect();
+    // Gray and 1-bit groups kept on a circle refitted to their outer ink
+    // (not on their own box), searched for joined rings below: see there.
+    let refitted: Vec<label::Box> = groups
+        .iter()
+        .filter(size_ok)
+        .zip(&out)
+        .filter(|(g, c)| color != SealColor::Red && c.seal.is_some() && c.bbox != to_px(&g.bbox))
+        .map(|(g, _)| g.bbox)
+        .collect();
     // A seal stamped on a form keeps stubs of the form's lines that are too
     // short to be erased as lines; they widen its group's box. A rejected
     // group is judged again on the box of its ink without thin strokes (as
@@ -306,17 +315,28 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     // way on the tuning and retired corpora measured 0.23–0.38), or the
     // circle runs inside that ring, with ink along all four sides of its
     // box (0.83; the seals ≤ 0.61 on one side at least).
+    // On gray and 1-bit pages the text and the signature a seal is stamped
+    // over can reach above and below it: the rings searched go down to 0.28
+    // of the group's short side (seed 59 p0152: a 20 mm company seal in a
+    // group 29 mm tall, where a 29 mm circle through the text stood in for
+    // it). Such a group can also be upright and of seal size: the circle
+    // refitted to its outer ink takes in the signature (seed 57 p0139: 30
+    // mm for an 18 mm seal), so a group kept on a refitted circle is
+    // searched too, and the ring found, more confident, stays. In colour
+    // the seal's ink is apart from the black text and is what makes its
+    // group that high (0.38: lower rings found text-stamp glyphs there).
     let mut wide: Vec<label::Box> = groups
         .iter()
         .chain(&joined)
         .filter(size_ok)
         .filter(|g| !upright(g))
         .map(|g| g.bbox)
+        .chain(refitted)
         .collect();
     wide.sort_by_key(|b| (b.x0, b.y0, b.x1, b.y1));
     wide.dedup();
     for b in wide {
-        for rb in joined_rings(&map, &b, 0.7) {
+        for rb in joined_rings(&map, &b, 0.7, if color == SealColor::Red { 0.38 } else { 0.28 }) {
             let mut c = judge(&map, &label::Component { bbox: rb, area: 0 }, false);
             let f = &c.features;
             if c.seal.as_ref().is_some_and(|s| !matches!(s.shape, SealShape::Round | SealShape::Oval))
@@ -668,18 +688,18 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
 }
 
 /// The rings of seals joined to what they were stamped over, inside a
-/// group too wide or too tall to be a seal. The seal is what makes the
-/// group that high (or wide): circles, and upright ovals 1.5 and 1.8 times
+/// group too wide or too tall to be a seal. The seal makes most of the
+/// group's height (or width): circles, and upright ovals 1.5 and 1.8 times
 /// as tall as wide, whose radius across the group's short side is
-/// 0.38–0.52 of it, are scored by the fraction of points along them on ink
-/// (within a pixel). Strokes crossing a ring cover little of it; a ring
+/// `min_frac`–0.52 of it, are scored by the fraction of points along them
+/// on ink (within a pixel). Strokes crossing a ring cover little of it; a ring
 /// covers most. Returns the boxes of the best ring and of the best one
 /// clear of it, each at least `min_score` on ink.
-fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32) -> Vec<label::Box> {
+fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32, min_frac: f32) -> Vec<label::Box> {
     let (w, h) = (b.w(), b.h());
     let mut ink = mask::dilate(&crop_mask(map, b), w, h);
     let short = w.min(h) as f32;
-    let r_min = (0.38 * short).round().max(3.5 * map.ppm) as usize;
+    let r_min = (min_frac * short).round().max(3.5 * map.ppm) as usize;
     let r_max = (0.52 * short).round() as usize;
     // (rx, ry) for a radius across the group's short side and a shape.
     let radii = |r: usize, k: f32| if w >= h { ((r as f32 / k).round() as usize, r) } else { (r, (r as f32 * k).round() as usize) };
