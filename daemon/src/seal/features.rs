@@ -329,6 +329,16 @@ pub fn broken_frame(f: &Features) -> bool {
     (0..4).any(|i| f.side_cov[i] < 0.7 && f.runs_on[i] >= 0.5)
 }
 
+/// Bilevel: a ring of 22 mm or more under 0.92 closed. A hand-drawn
+/// circle around a paragraph is as black as a seal's ring and as big as
+/// the biggest seals. Every 1-bit round or oval verdict ≥ 22 mm on seeds
+/// 43–61 and the logo set with a ring under 0.95 closed that was no seal
+/// (pen circles and a logo of 27–31 mm, circles fitted through text)
+/// measured ≤ 0.91; the two seals (22.5 and 24.6 mm, one faded) 0.94.
+pub fn big_open_ring(f: &Features) -> bool {
+    f.w_mm.max(f.h_mm) >= 22.0 && f.ring_cov < 0.92
+}
+
 /// A group's box at least a quarter wider than high whose top or bottom
 /// edge is a straight bar along most of its width (or the same turned on
 /// its side): a frame, as a faded text stamp's, not a ring cut short, so no
@@ -1132,6 +1142,54 @@ mod tests {
         assert!(classify(&Features { strength: 70.0, ..pen }, SealColor::Red, false).is_some());
         assert!(classify(&Features { ring_cov: 0.9, ..pen }, SealColor::Red, false).is_some());
         assert!(classify(&Features { w_mm: 11.0, h_mm: 10.0, ..pen }, SealColor::Red, false).is_some());
+    }
+    #[test]
+    fn on_1_bit_pages_a_big_ring_not_nearly_closed_is_a_pen_circle() {
+        // Seed 61, p0003: a hand-drawn circle of 29 mm on a memo, 0.84
+        // closed, read as a round seal (0.73).
+        let pen = Features {
+            w_mm: 28.79,
+            h_mm: 28.79,
+            aspect: 1.0,
+            fill: 0.133,
+            ring_cov: 0.844,
+            ring_fill: 0.121,
+            inner_fill: 0.160,
+            corner_fill: 0.071,
+            side_cov: [0.0, 0.747, 0.494, 0.406],
+            rect_inner_fill: 0.158,
+            texture: 0.062,
+            strength: 252.9,
+            luma_texture: -1.0,
+            inner_span: 0.659,
+            context: 0.552,
+            edge_cov: [0.0, 0.747, 0.129, 0.276],
+            runs_on: [0.0, 0.5, 0.0, 0.0],
+        };
+        assert!(classify(&pen, SealColor::Black, true).is_some() && big_open_ring(&pen));
+        // Seed 53, p0183: a company seal of 25 × 22 mm, 0.94 closed.
+        let seal = Features {
+            w_mm: 24.64,
+            h_mm: 21.59,
+            aspect: 0.876,
+            fill: 0.329,
+            ring_cov: 0.9375,
+            ring_fill: 0.326,
+            inner_fill: 0.419,
+            corner_fill: 0.0,
+            side_cov: [0.428, 0.412, 0.424, 0.535],
+            rect_inner_fill: 0.415,
+            texture: 0.0,
+            strength: 255.0,
+            luma_texture: -1.0,
+            inner_span: 0.660,
+            context: 0.090,
+            edge_cov: [0.273, 0.237, 0.235, 0.341],
+            runs_on: [0.0; 4],
+        };
+        assert!(classify(&seal, SealColor::Black, false).is_some() && !big_open_ring(&seal));
+        // A ring that open under 22 mm is judged as before.
+        assert!(!big_open_ring(&Features { w_mm: 20.0, h_mm: 20.0, ..pen }));
     }
     #[test]
     fn on_1_bit_pages_an_open_circle_among_text_lines_is_a_pen_circle() {

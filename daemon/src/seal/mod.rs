@@ -493,6 +493,17 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
             }
         }
     }
+    // Bilevel: a big ring not nearly closed is a hand-drawn circle
+    // (`features::big_open_ring`). Dropped last: a circle refitted through
+    // a seal and the text it is joined to is such a ring, and is what
+    // sends its group to the ring search above.
+    if color == SealColor::Black {
+        for c in &mut out {
+            if c.seal.as_ref().is_some_and(|s| matches!(s.shape, SealShape::Round | SealShape::Oval)) && features::big_open_ring(&c.features) {
+                c.seal = None;
+            }
+        }
+    }
     // Overlapping verdicts (the inner ring of a company seal, the same seal
     // found with and without opening): the most confident one stays.
     let mut order: Vec<usize> = (0..out.len()).filter(|&i| out[i].seal.is_some()).collect();
