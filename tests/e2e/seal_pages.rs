@@ -91,7 +91,8 @@ fn a_1bit_company_seal_in_an_upright_group_is_not_refitted_to_its_text() {
 
 #[test]
 fn a_1bit_hand_drawn_circle_on_a_memo_is_not_a_seal() {
-    // Seed 61 p0003: a pen circle of 29 mm around a paragraph, 0.84
-    // closed, read as a round seal; the memo has no seal.
+    // Seed 61 p0003: a pen circle drawn around the first words of a line,
+    // refitted to a 29 mm circle 0.84 closed and read as a round seal;
+    // the memo has no seal.
     verdicts_match_truth(61, 3);
 }

@@ -329,9 +329,9 @@ pub fn broken_frame(f: &Features) -> bool {
     (0..4).any(|i| f.side_cov[i] < 0.7 && f.runs_on[i] >= 0.5)
 }
 
-/// Bilevel: a ring of 22 mm or more under 0.92 closed. A hand-drawn
-/// circle around a paragraph is as black as a seal's ring and as big as
-/// the biggest seals. Every 1-bit round or oval verdict ≥ 22 mm on seeds
+/// Bilevel: a ring of 22 mm or more under 0.92 closed. A pen circle drawn
+/// around words is as black as a seal's ring, and the circle refitted to
+/// its arc as big as the biggest seals. Every 1-bit round or oval verdict ≥ 22 mm on seeds
 /// 43–61 and the logo set with a ring under 0.95 closed that was no seal
 /// (pen circles and a logo of 27–31 mm, circles fitted through text)
 /// measured ≤ 0.91; the two seals (22.5 and 24.6 mm, one faded) 0.94.

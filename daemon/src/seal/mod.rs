@@ -703,8 +703,8 @@ fn guide_circles(map: &mask::WorkMap, size_ok: &dyn Fn(&&label::Component) -> bo
 /// group's height (or width): circles, and upright ovals 1.5 and 1.8 times
 /// as tall as wide, whose radius across the group's short side is
 /// `min_frac`–0.52 of it, are scored by the fraction of points along them
-/// on ink (within a pixel). Strokes crossing a ring cover little of it; a ring
-/// covers most. Returns the boxes of the best ring and of the best one
+/// on ink (within a pixel). Strokes crossing a ring cover little of it; a
+/// ring covers most. Returns the boxes of the best ring and of the best one
 /// clear of it, each at least `min_score` on ink.
 fn joined_rings(map: &mask::WorkMap, b: &label::Box, min_score: f32, min_frac: f32) -> Vec<label::Box> {
     let (w, h) = (b.w(), b.h());
