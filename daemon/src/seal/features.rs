@@ -1145,8 +1145,8 @@ mod tests {
     }
     #[test]
     fn on_1_bit_pages_a_big_ring_not_nearly_closed_is_a_pen_circle() {
-        // Seed 61, p0003: a hand-drawn circle of 29 mm on a memo, 0.84
-        // closed, read as a round seal (0.73).
+        // Seed 61, p0003: a pen circle drawn around words on a memo,
+        // refitted to a 29 mm circle 0.84 closed, read as a round seal (0.73).
         let pen = Features {
             w_mm: 28.79,
             h_mm: 28.79,
