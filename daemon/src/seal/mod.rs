@@ -126,9 +126,10 @@ pub fn candidates(page: &PageImage) -> Vec<Candidate> {
         // too, for what it adds: the faint. The bilevel mask already takes
         // ink at least a third black (`mask::bilevel_map`); strokes whose
         // cores are denser in dots than that are printed ink dithered from
-        // a mid-gray (seeds 43–63 and the logo set: the red logos and
-        // titles judged seals here measured 90–118, the seals ≤ 82). A
-        // seal the bilevel path found keeps its box and verdict.
+        // a mid-gray (seeds 43–63 and the logo set: seven red logos and
+        // titles judged seals here measured 90–118, the seals ≤ 82; a
+        // logo and three titles dithered lighter, 67–82, pass). A seal
+        // the bilevel path found keeps its box and verdict.
         for mut c in candidates_in(&gray) {
             c.bbox = up(c.bbox);
             if let Some(s) = &mut c.seal {
