@@ -353,36 +353,27 @@ pub fn bilevel_map(img: &GrayImage, dpi: f32) -> WorkMap {
     m
 }
 
-/// Each byte's eight bits as eight bytes of 0 or 1 (little-endian: bit i
-/// in byte i).
-const SPREAD: [u64; 256] = {
+/// For every byte, its fields of `width` bits (1 or 2) as bytes: field i
+/// in byte i of the result.
+const fn byte_fields(width: u32) -> [u64; 256] {
     let mut t = [0u64; 256];
     let mut b = 0;
     while b < 256 {
         let mut i = 0;
-        while i < 8 {
-            t[b] |= ((b as u64 >> i) & 1) << (8 * i);
+        while i * width < 8 {
+            t[b] |= ((b as u64 >> (width * i)) & ((1 << width) - 1)) << (8 * i);
             i += 1;
         }
         b += 1;
     }
     t
-};
+}
 
-/// A byte's four 2-bit fields as four bytes (field i in byte i).
-const PAIRS: [u32; 256] = {
-    let mut t = [0u32; 256];
-    let mut b = 0;
-    while b < 256 {
-        let mut i = 0;
-        while i < 4 {
-            t[b] |= ((b as u32 >> (2 * i)) & 3) << (8 * i);
-            i += 1;
-        }
-        b += 1;
-    }
-    t
-};
+/// Each byte's eight bits as eight bytes of 0 or 1.
+const SPREAD: [u64; 256] = byte_fields(1);
+
+/// Each byte's four 2-bit fields as four bytes (in the low 32 bits).
+const PAIRS: [u64; 256] = byte_fields(2);
 
 /// Whether a bilevel page is dithered: more than a fifth of its black
 /// pixels (sampled every eighth row) have no black 4-neighbour. On 60
@@ -504,12 +495,12 @@ pub fn descreen(img: &GrayImage, dpi: f32) -> (GrayImage, u32) {
                     let at = j * 32 + q * 4;
                     if at + 4 <= w {
                         let (d4, s4) = (&mut d[at..at + 4], &mut s[at..at + 4]);
-                        let dv = u32::from_le_bytes((&*d4).try_into().expect("4 bytes")) + PAIRS[cb as usize];
-                        let sv = u32::from_le_bytes((&*s4).try_into().expect("4 bytes")) | PAIRS[ab as usize];
+                        let dv = u32::from_le_bytes((&*d4).try_into().expect("4 bytes")) + PAIRS[cb as usize] as u32;
+                        let sv = u32::from_le_bytes((&*s4).try_into().expect("4 bytes")) | PAIRS[ab as usize] as u32;
                         d4.copy_from_slice(&dv.to_le_bytes());
                         s4.copy_from_slice(&sv.to_le_bytes());
                     } else {
-                        for (i, (c, a)) in PAIRS[cb as usize].to_le_bytes().into_iter().zip(PAIRS[ab as usize].to_le_bytes()).enumerate().take(w.saturating_sub(at)) {
+                        for (i, (c, a)) in PAIRS[cb as usize].to_le_bytes().into_iter().zip(PAIRS[ab as usize].to_le_bytes()).enumerate().take(w.saturating_sub(at).min(4)) {
                             d[at + i] += c;
                             s[at + i] |= a;
                         }
