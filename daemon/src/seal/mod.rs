@@ -115,7 +115,8 @@ pub fn detect_seals(page: &PageImage) -> Vec<Seal> {
 }
 
 /// Every candidate box of seal size with its features and verdict; seals
-/// that lie inside a more confident seal are dropped.
+/// that lie inside a more confident seal are dropped. On a dithered
+/// bilevel page, the candidates of its descreened page too ([`descreened`]).
 pub fn candidates(page: &PageImage) -> Vec<Candidate> {
     let mut out = candidates_in(page);
     if let Some((gray, f)) = descreened(page) {
