@@ -1042,6 +1042,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn descreen_keeps_black_exactly_the_blocks_solid_at_calls_solid() {
+        // `descreen` finds solid ink 64 pixels at a time, `solid_at` (for
+        // clearing a halftone seal's dots) one pixel at a time: the same
+        // rule, so they must agree. A deterministic field of dots at about
+        // 30 %, with strokes: a 1-pixel and a 2-pixel line, a 3-pixel
+        // vertical run, a 2×2 block, and ink on the image's edges.
+        let (w, h) = (203u32, 131u32);
+        let mut img = GrayImage::from_pixel(w, h, image::Luma([255]));
+        for y in 0..h {
+            for x in 0..w {
+                let hash = (x.wrapping_mul(73_856_093) ^ y.wrapping_mul(19_349_663)) % 1000;
+                if hash < 300 && (x + y) % 2 == 0 {
+                    img.put_pixel(x, y, image::Luma([0]));
+                }
+            }
+        }
+        for x in 10..190 {
+            img.put_pixel(x, 40, image::Luma([0]));
+            img.put_pixel(x, 80, image::Luma([0]));
+            img.put_pixel(x, 81, image::Luma([0]));
+        }
+        for (x, y) in [(100, 100), (100, 101), (100, 102), (150, 110), (151, 110), (150, 111), (151, 111), (0, 0), (202, 130), (202, 129), (202, 128)] {
+            img.put_pixel(x, y, image::Luma([0]));
+        }
+        let (gray, f) = descreen(&img, 300.0);
+        assert_eq!(f, 2);
+        let mut solid_blocks = 0;
+        for by in 0..gray.height() {
+            for bx in 0..gray.width() {
+                let solid = (0..2).any(|dy| (0..2).any(|dx| solid_at(&img, bx * 2 + dx, by * 2 + dy)));
+                // A block that is not solid is paper darkened by dots,
+                // never all black at this density.
+                assert_eq!(gray.get_pixel(bx, by).0[0] == 0, solid, "block ({bx}, {by})");
+                solid_blocks += solid as u32;
+            }
+        }
+        assert!(solid_blocks > 100, "{solid_blocks}");
+    }
+
+    #[test]
     fn a_faint_half_ring_grows_onto_its_clear_half_and_a_long_rule_does_not() {
         let mut m = WorkMap::new(200, 100, 1, 150.0);
         // A ring of radius 20 round (50, 50): its left half clear ink, its
