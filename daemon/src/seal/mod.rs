@@ -155,10 +155,12 @@ fn descreened(page: &PageImage) -> Option<(PageImage, u32)> {
         return None;
     }
     let img = as_luma(&page.pixels);
-    if !mask::dithered(&img) {
+    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
+    // A page under three working pixels across has nothing to descreen.
+    let f = mask::block_factor(dpi);
+    if img.width() / f < 3 || img.height() / f < 3 || !mask::dithered(&img) {
         return None;
     }
-    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
     let (gray, f) = mask::descreen(&img, dpi);
     let pixels = DynamicImage::ImageLuma8(gray);
     let dpi = (page.dpi.0 / f as f32, page.dpi.1 / f as f32);
@@ -1487,6 +1489,19 @@ mod tests {
         assert!(text_kept * 100 >= text_all * 97, "text kept {text_kept} of {text_all}");
         // (A dot touching a stroke, or where the ink was densest, is solid.)
         assert!(dots_left * 100 <= dots_all * 10, "dots left {dots_left} of {dots_all}");
+    }
+
+    #[test]
+    fn a_dithered_page_a_few_pixels_wide_is_no_seal_and_no_panic() {
+        // At 600 dpi and more a working pixel is 4 × 4 or more: a tiny
+        // dithered page has under three of them, and the descreened look
+        // is skipped (it once panicked there).
+        for (w, h, dpi) in [(3, 3, 600.0), (7, 7, 2400.0), (11, 5, 600.0)] {
+            let mut img = GrayImage::from_pixel(w, h, image::Luma([255]));
+            img.put_pixel(1, 1, image::Luma([0]));
+            let page = PageImage { pixels: image::DynamicImage::ImageLuma8(img), mode: ColorMode::Bilevel, dpi: (dpi, dpi), dpi_from_file: true, original: Original::None };
+            assert!(detect_seals(&page).is_empty(), "{w}×{h} at {dpi} dpi");
+        }
     }
 
     #[test]
