@@ -1279,6 +1279,29 @@ mod tests {
     }
 
     #[test]
+    fn bilevel_thin_ring_with_an_arc_gone_and_nothing_inside_is_found() {
+        // As on seed 53, p0057: a faded 10 mm seal through the threshold,
+        // its name gone and an eighth of its thin ring with it. A closed
+        // heavy ring that empty is a printed logo; one with corners, a form
+        // box or a text stamp's frame.
+        let ring = |t: f32| {
+            move |x: f32, y: f32| {
+                let d = (x * x + y * y).sqrt();
+                let gone = (y.atan2(x) * 8.0 / std::f32::consts::TAU).rem_euclid(8.0) < 1.0;
+                ((57.0 - t..=57.0).contains(&d) && !gone) as u8 as f32
+            }
+        };
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*Box::new(ring(5.0)));
+        let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
+        assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
+        assert!(s.bbox.iou(&PxRect::new(393, 393, 507, 507)) > 0.8, "{:?}", s.bbox);
+        let mut img = blank();
+        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*Box::new(ring(22.0)));
+        assert!(detect_seals(&page(img, ColorMode::Bilevel)).is_empty());
+    }
+
+    #[test]
     fn on_1_bit_pages_one_end_of_a_broken_stamp_frame_is_not_a_square_seal() {
         // As on seed 47, p0235: a framed text stamp (here 30 × 13 mm)
         // through the threshold, its rules broken 1 mm apart a third of the
