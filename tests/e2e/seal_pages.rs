@@ -127,8 +127,8 @@ fn a_faint_company_seal_dithered_on_a_png_is_found() {
 #[test]
 fn faded_1bit_seals_with_an_arc_of_their_ring_gone_are_found() {
     // Seed 53 p0057: a 稟議書 thresholded at 300 dpi, with four personal
-    // seals in its approval boxes. Two are faded to 0.39–0.53 of their
-    // ink: their names are gone, and an arc of each ring (0.84 and 0.94
-    // closed). The page's text stamp is no seal.
+    // seals in its approval boxes. Two were thresholded to 0.39–0.53 of
+    // their ink: their names are gone, and an arc of each ring (0.84 and
+    // 0.94 closed). The page's text stamp is no seal.
     verdicts_match_truth(53, 57);
 }

@@ -1198,6 +1198,15 @@ mod tests {
         seals.into_iter().next().unwrap()
     }
 
+    /// A ring `t` thick inside radius `r`, cut into `n` equal arcs each
+    /// inked over its first `on` (a fraction).
+    fn arcs(r: f32, t: f32, n: f32, on: f32) -> impl Fn(f32, f32) -> bool + Copy {
+        move |x, y| {
+            let d = (x * x + y * y).sqrt();
+            (r - t..=r).contains(&d) && (y.atan2(x) * n / std::f32::consts::TAU).rem_euclid(1.0) < on
+        }
+    }
+
     /// Exactly two seals, left one first.
     fn two(mut seals: Vec<Seal>) -> [Seal; 2] {
         seals.sort_by_key(|s| s.bbox.x0);
@@ -1281,23 +1290,19 @@ mod tests {
     #[test]
     fn bilevel_thin_ring_with_an_arc_gone_and_nothing_inside_is_found() {
         // As on seed 53, p0057: a faded 10 mm seal through the threshold,
-        // its name gone and an eighth of its thin ring with it. A closed
-        // heavy ring that empty is a printed logo; one with corners, a form
-        // box or a text stamp's frame.
+        // its name gone and an eighth of its thin ring with it. The same
+        // ring drawn heavy, as a printed logo's, is still no seal.
         let ring = |t: f32| {
-            move |x: f32, y: f32| {
-                let d = (x * x + y * y).sqrt();
-                let gone = (y.atan2(x) * 8.0 / std::f32::consts::TAU).rem_euclid(8.0) < 1.0;
-                ((57.0 - t..=57.0).contains(&d) && !gone) as u8 as f32
-            }
+            let ring = arcs(57.0, t, 1.0, 0.875);
+            Box::new(move |x: f32, y: f32| ring(x, y) as u8 as f32)
         };
         let mut img = blank();
-        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*Box::new(ring(5.0)));
+        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*ring(5.0));
         let s = one(detect_seals(&page(img, ColorMode::Bilevel)));
         assert_eq!((s.shape, s.color), (SealShape::Round, SealColor::Black));
         assert!(s.bbox.iou(&PxRect::new(393, 393, 507, 507)) > 0.8, "{:?}", s.bbox);
         let mut img = blank();
-        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*Box::new(ring(22.0)));
+        paint(&mut img, 450.0, 450.0, 60.0, [40, 40, 40], &*ring(22.0));
         assert!(detect_seals(&page(img, ColorMode::Bilevel)).is_empty());
     }
 
@@ -1332,15 +1337,8 @@ mod tests {
         // Seed 41, p0100: a light 12 mm seal through the threshold. Its thin
         // outline is dashes about 1 mm apart (further than the 0.6 mm
         // grouping), its name is whole but apart from the outline.
-        let dashed = |r: f32| {
-            move |x: f32, y: f32| {
-                let d = (x * x + y * y).sqrt();
-                let dash = (y.atan2(x) * 16.0 / std::f32::consts::TAU).rem_euclid(1.0) < 0.55;
-                d <= r && d >= r - 5.0 && dash
-            }
-        };
         let mut img = blank();
-        let ring = dashed(70.0);
+        let ring = arcs(70.0, 5.0, 16.0, 0.55);
         paint(&mut img, 450.0, 450.0, 72.0, [40, 40, 40], &*Box::new(move |x: f32, y: f32| {
             let name = (x.abs() < 2.5 && y.abs() < 45.0) || ((y - 18.0).abs() < 2.5 && x.abs() < 30.0) || ((y + 22.0).abs() < 2.5 && x.abs() < 26.0);
             (ring(x, y) || name) as u8 as f32
