@@ -155,7 +155,7 @@ fn descreened(page: &PageImage) -> Option<(PageImage, u32)> {
         return None;
     }
     let img = as_luma(&page.pixels);
-    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
+    let dpi = working_dpi(page);
     // A page under three working pixels across has nothing to descreen.
     let f = mask::block_factor(dpi);
     if img.width() / f < 3 || img.height() / f < 3 || !mask::dithered(&img) {
@@ -613,9 +613,16 @@ fn seal_boxes(out: &[Candidate]) -> Vec<PxRect> {
     out.iter().filter_map(|c| c.seal.as_ref().map(|s| s.bbox)).collect()
 }
 
+/// The resolution the working map is built at: the page's higher DPI,
+/// at least 50. The descreened look ([`descreened`]) must block a page as
+/// its work map does.
+fn working_dpi(page: &PageImage) -> f32 {
+    page.dpi.0.max(page.dpi.1).max(50.0)
+}
+
 /// The working map with its mask of possible seal ink, rules erased.
 fn work_map(page: &PageImage) -> (mask::WorkMap, SealColor) {
-    let dpi = page.dpi.0.max(page.dpi.1).max(50.0);
+    let dpi = working_dpi(page);
     let (mut map, color) = match page.mode {
         ColorMode::Color => (mask::color_map(&as_rgb(&page.pixels), dpi), SealColor::Red),
         ColorMode::Gray => (mask::gray_map(&as_luma(&page.pixels), dpi), SealColor::Gray),
